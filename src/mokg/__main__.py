@@ -1,0 +1,5 @@
+"""Allow ``python -m mokg``."""
+
+from mokg.cli import main
+
+raise SystemExit(main())

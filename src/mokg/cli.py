@@ -1,0 +1,188 @@
+"""The ``mokg`` command: thin wiring from arguments to the package's functions.
+
+Each subcommand is a function ``cmd_<name>(args) -> int``; errors derived from
+:class:`mokg.errors.MokgError` are printed to stderr as one line and become the exit code
+the error class names, so a bad file ends with code 2 and its file and line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from pydantic import ValidationError
+
+from mokg import __version__
+from mokg.config import Settings
+from mokg.errors import ConfigError, MokgError
+from mokg.loader import discover, load_files
+from mokg.store import EmbeddedStore, QueryResult, Store, open_store
+from mokg.vocab import PREFIXES
+
+__all__ = ["build_parser", "main"]
+
+QUERY_FORMATS = ("table", "json", "csv", "tsv")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.from_env(
+            root=args.root,
+            store=args.store,
+            base_iri=args.base,
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+        )
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ConfigError(f"bad settings: {problems}") from None
+
+
+def _reading_store(args: argparse.Namespace) -> Store:
+    """The store to read from.
+
+    The on-disk one as ``mokg load`` left it, else the bundled graph loaded in memory.
+    """
+    settings = _settings(args)
+    if settings.store is None:
+        return open_store(settings)
+    store = EmbeddedStore(settings.store)
+    if store.stats().quads == 0:
+        raise MokgError(f"store {settings.store} is empty: run `mokg load --store {settings.store}` first")
+    return store
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """Parse the ontology, shapes and data; write them to the store; report what was loaded."""
+    settings = _settings(args)
+    started = time.perf_counter()
+    files = discover(settings.root, settings.base_iri)
+    quads = load_files(files, settings.base_iri)
+    store = EmbeddedStore(settings.store)
+    store.replace(quads)
+    seconds = time.perf_counter() - started
+    where = settings.store or "memory (use --store PATH to keep it)"
+    print(f"loaded {len(files)} files, {len(quads)} triples into {where} in {seconds:.2f} s")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the number of quads, graphs and entities per mokg class."""
+    stats = _reading_store(args).stats()
+    print(f"triples  {stats.quads}")
+    print(f"graphs   {stats.graphs}")
+    width = max((len(name) for name in stats.classes), default=0)
+    for name, count in stats.classes.items():
+        print(f"{name:<{width}}  {count}")
+    return 0
+
+
+def _short(term: object) -> str:
+    """A term as a person reads it in a table: prefixed names, plain literal values."""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace):
+                return f"{prefix}:{term.value[len(namespace) :]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return "" if term is None else str(term)
+
+
+def _table(solutions: ox.QuerySolutions) -> str:
+    names = [variable.value for variable in solutions.variables]
+    rows = [[_short(row[name]) for name in names] for row in solutions]
+    widths = [max([len(name)] + [len(row[i]) for row in rows]) for i, name in enumerate(names)]
+    lines = ["  ".join(name.ljust(width) for name, width in zip(names, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def render_result(result: QueryResult, output_format: str) -> str:
+    """A query result as text: SELECT/ASK in the asked format, CONSTRUCT/DESCRIBE as Turtle."""
+    if isinstance(result, ox.QueryTriples):
+        return ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode()
+    if output_format == "table":
+        if isinstance(result, ox.QueryBoolean):
+            return "true" if bool(result) else "false"
+        return _table(result)
+    return result.serialize(format=_RESULT_FORMATS[output_format]).decode()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run one SPARQL query and print its result."""
+    sparql = sys.stdin.read() if args.sparql == "-" else args.sparql
+    text = render_result(_reading_store(args).query(sparql), args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the web service with uvicorn."""
+    import uvicorn
+
+    from mokg.service import create_app
+
+    settings = _settings(args)
+    app = create_app(settings, load=not args.no_load)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    return 0
+
+
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", type=Path, help="on-disk store folder (default: in memory, env MOKG_STORE)")
+    parser.add_argument("--root", type=Path, help="folder with ontology/, shapes/, data/ (default: the bundled graph)")
+    parser.add_argument("--base", help="base IRI of the entities (default: https://w3id.org/mokg/, env MOKG_BASE_IRI)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, also used by the docs test that checks every command is documented."""
+    parser = argparse.ArgumentParser(
+        prog="mokg", description="mokg: the Model Openness Knowledge Graph (ontology, data, SPARQL, service)."
+    )
+    parser.add_argument("--version", action="version", version=f"mokg {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, function: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(function=function)
+        _add_store_options(sub)
+        return sub
+
+    command("load", cmd_load, "Parse the ontology, shapes and data and load them into the store.")
+
+    query = command("query", cmd_query, "Run a SPARQL query over the graph and print the result.")
+    query.add_argument("sparql", help="the SPARQL query, or - to read it from standard input")
+    query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
+
+    command("stats", cmd_stats, "Print the number of triples, graphs and entities per class.")
+
+    serve = command("serve", cmd_serve, "Run the web service (default http://127.0.0.1:8000).")
+    serve.add_argument("--host", help="interface to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: 8000)")
+    serve.add_argument("--no-load", action="store_true", help="serve what an on-disk --store holds, without reloading")
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mokg`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.function(args)
+    except MokgError as error:
+        print(f"mokg {args.command}: error: {error}", file=sys.stderr)
+        return error.exit_code

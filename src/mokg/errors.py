@@ -1,0 +1,66 @@
+"""One error tree for mokg.
+
+Every error a user can cause derives from :class:`MokgError` and carries what the two
+front ends need: the HTTP status the service answers with and the exit code the CLI ends
+with. Nothing else in mokg decides those numbers.
+
+    MokgError                 exit 1, HTTP 500
+    ├── ConfigError           exit 2             settings that cannot work (bad base IRI…)
+    ├── LoadError             exit 2, HTTP 400   unreadable input (file, line, column)
+    └── QueryError            exit 2, HTTP 400   a SPARQL query the engine rejects
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["ConfigError", "LoadError", "MokgError", "QueryError"]
+
+
+class MokgError(Exception):
+    """Base of every error mokg reports to a user."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+
+class ConfigError(MokgError):
+    """Settings that cannot work, such as a base IRI without a trailing slash."""
+
+    exit_code = 2
+
+
+class LoadError(MokgError):
+    """An input file could not be read or parsed; nothing from the load was kept."""
+
+    exit_code = 2
+    http_status = 400
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class QueryError(MokgError):
+    """The SPARQL engine rejected a query (syntax error, unsupported feature)."""
+
+    exit_code = 2
+    http_status = 400

@@ -1,0 +1,92 @@
+"""Files to RDF quads: every file into its own named graph, all or nothing.
+
+Why one named graph per file: a file is the unit of review (one entity per file), so its
+graph is the unit of replacement, provenance ("which file said this?") and error reporting.
+Graph names are ``{base}graph/{path without suffix}``, e.g.
+``https://w3id.org/mokg/graph/data/models/llama-2-7b``.
+
+Why all or nothing: a load that fails half-way must not leave half a graph behind, so every
+file is parsed before anything is handed to a store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+
+from mokg.errors import LoadError
+
+__all__ = ["FORMATS", "SourceFile", "discover", "graph_name", "load_files", "parse_file"]
+
+#: File suffixes mokg reads, and their formats.
+FORMATS: dict[str, RdfFormat] = {
+    ".ttl": RdfFormat.TURTLE,
+    ".jsonld": RdfFormat.JSON_LD,
+    ".json": RdfFormat.JSON_LD,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+}
+
+#: The folders of a mokg root that hold RDF, in load order.
+FOLDERS = ("ontology", "shapes", "data")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to load and the named graph its triples go into."""
+
+    path: Path
+    graph: NamedNode
+
+
+def graph_name(path: Path, root: Path, base_iri: str) -> NamedNode:
+    """The named graph of ``path``.
+
+    Under ``{base}graph/`` when the file is inside ``root``, else the file's own ``file:`` IRI.
+    """
+    resolved = path.resolve()
+    try:
+        relative = resolved.relative_to(root.resolve())
+    except ValueError:
+        return NamedNode(resolved.as_uri())
+    return NamedNode(f"{base_iri}graph/{relative.with_suffix('').as_posix()}")
+
+
+def discover(root: Path, base_iri: str) -> list[SourceFile]:
+    """Every RDF file under ``root``'s ontology, shapes and data folders, in a stable order."""
+    files = []
+    for folder in FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in FORMATS and path.is_file():
+                files.append(SourceFile(path, graph_name(path, root, base_iri)))
+    return files
+
+
+def parse_file(path: Path, base_iri: str, graph: NamedNode) -> list[Quad]:
+    """Parse one file into quads of ``graph``.
+
+    Relative IRIs resolve against ``base_iri``, so data files need no ``@base`` and the data
+    set can be published under another base. Errors name the file, line and column.
+    """
+    rdf_format = FORMATS.get(path.suffix)
+    if rdf_format is None:
+        raise LoadError(f"unknown RDF file type {path.suffix!r} (known: {', '.join(FORMATS)})", path=path)
+    try:
+        triples = parse(path=path, format=rdf_format, base_iri=base_iri, without_named_graphs=True)
+        return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    except SyntaxError as error:
+        raise LoadError(error.msg, path=path, line=error.lineno, column=error.offset) from None
+    except (OSError, ValueError) as error:
+        raise LoadError(str(error), path=path) from None
+
+
+def load_files(files: Sequence[SourceFile] | Iterable[SourceFile], base_iri: str) -> list[Quad]:
+    """Parse every file; raise :class:`LoadError` on the first bad one, having returned nothing."""
+    quads: list[Quad] = []
+    for source in files:
+        quads.extend(parse_file(source.path, base_iri, source.graph))
+    return quads

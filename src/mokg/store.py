@@ -1,0 +1,112 @@
+"""Where the graph lives: one interface, an embedded pyoxigraph implementation.
+
+The service, the CLI and (later) the rules and validation only talk to :class:`Store`, so a
+remote SPARQL store can stand in for the embedded one. Results are pyoxigraph's result
+objects whatever the implementation: a remote store parses its answers with
+``pyoxigraph.parse_query_results``, so callers never branch on the store kind.
+
+Queries see the union of all named graphs as their default graph: each file is its own named
+graph (see :mod:`mokg.loader`), and a user asking about a model should not have to know in
+which file each triple was written.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mokg.config import Settings
+from mokg.errors import QueryError
+from mokg.loader import discover, load_files
+from mokg.vocab import MOKG, PREFIXES
+
+__all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "open_store"]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Size of the graph: quads, named graphs and entities per mokg class."""
+
+    quads: int
+    graphs: int
+    classes: dict[str, int] = field(default_factory=dict)
+
+
+_COUNT_QUERY = "SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_CLASS_QUERY = f"""
+SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {{
+  ?entity a ?class .
+  FILTER(STRSTARTS(STR(?class), "{MOKG}"))
+}} GROUP BY ?class ORDER BY ?class
+"""
+
+
+class Store(ABC):
+    """A SPARQL-queryable dataset that mokg loads whole and replaces whole."""
+
+    @abstractmethod
+    def replace(self, quads: Sequence[ox.Quad]) -> None:
+        """Make ``quads`` the whole content of the store."""
+
+    @abstractmethod
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL query over the union of the named graphs; :class:`QueryError` if rejected."""
+
+    def stats(self) -> Stats:
+        """Count quads, graphs and entities per mokg class."""
+        counts = next(iter(self.query(_COUNT_QUERY)))
+        classes = {
+            row["class"].value.removeprefix(str(MOKG)): int(row["count"].value) for row in self.query(_CLASS_QUERY)
+        }
+        return Stats(int(counts["quads"].value), int(counts["graphs"].value), classes)
+
+
+class EmbeddedStore(Store):
+    """pyoxigraph in this process: in memory by default, on disk when given a folder.
+
+    In memory, :meth:`replace` builds a new store and swaps it in, so readers never see a
+    half-loaded graph and a failed load keeps the old one. On disk, quads are parsed before
+    the store is touched (see :func:`mokg.loader.load_files`), then written with a bulk load.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        self._lock = threading.Lock()
+
+    def replace(self, quads: Sequence[ox.Quad]) -> None:
+        with self._lock:
+            if self.path is None:
+                fresh = ox.Store()
+                fresh.bulk_extend(quads)
+                self._store = fresh
+            else:
+                self._store.clear()
+                self._store.bulk_extend(quads)
+                self._store.flush()
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            return self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise QueryError(f"SPARQL syntax error: {error.msg}") from None
+        except (OSError, ValueError) as error:
+            raise QueryError(str(error)) from None
+
+
+def open_store(settings: Settings, *, load: bool = True) -> Store:
+    """The store the settings name, with the root's ontology, shapes and data loaded into it.
+
+    With ``load=False`` it serves what an on-disk store already holds.
+    """
+    store = EmbeddedStore(settings.store)
+    if load:
+        store.replace(load_files(discover(settings.root, settings.base_iri), settings.base_iri))
+    return store

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import BASE, TEST_DATA, TINY_ROOT
+
+from mokg.config import Settings
+from mokg.errors import LoadError, QueryError
+from mokg.store import EmbeddedStore, open_store
+
+
+def labels(store: EmbeddedStore) -> set[str]:
+    return {row["label"].value for row in store.query("SELECT ?label WHERE { ?m a mokg:Model ; rdfs:label ?label }")}
+
+
+def test_default_graph_is_the_union_of_the_file_graphs(tiny_settings: Settings):
+    """Users query models without knowing which file said what."""
+    store = open_store(tiny_settings)
+    assert labels(store) == {"Tiny model", "Tiny base"}
+
+
+def test_named_graphs_stay_queryable(tiny_settings: Settings):
+    store = open_store(tiny_settings)
+    rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}model/tiny-model> ?p ?o }} }}")
+    assert {row["g"].value for row in rows} == {f"{BASE}graph/data/models/tiny-model"}
+
+
+def test_a_failed_load_keeps_the_old_graph(tmp_path: Path, tiny_settings: Settings):
+    """A failed load must leave the old graph, never a half-loaded one."""
+    store = open_store(tiny_settings)
+    root = tmp_path / "root"
+    shutil.copytree(TINY_ROOT, root)
+    (root / "data" / "models" / "tiny-model.ttl").write_text("<model/x> a mokg:Model .")  # no prefix
+    with pytest.raises(LoadError):
+        store.replace(_load(root))
+    assert labels(store) == {"Tiny model", "Tiny base"}
+
+
+def _load(root: Path) -> list[ox.Quad]:
+    from mokg.loader import discover, load_files
+
+    return load_files(discover(root, BASE), BASE)
+
+
+def test_replace_swaps_the_whole_content(tiny_settings: Settings):
+    store = open_store(tiny_settings)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    model = ox.NamedNode("https://w3id.org/mokg/ontology#Model")
+    store.replace([ox.Quad(ox.NamedNode(f"{BASE}model/other"), rdf_type, model, ox.NamedNode(f"{BASE}graph/other"))])
+    assert store.stats().classes == {"Model": 1}
+
+
+def test_on_disk_store_keeps_the_graph_between_openings(tmp_path: Path):
+    settings = Settings(root=TINY_ROOT, store=tmp_path / "store")
+    first = open_store(settings)
+    expected = first.stats()
+    del first
+    reopened = open_store(settings, load=False)
+    assert reopened.stats() == expected
+    assert expected.quads > 0
+
+
+def test_stats_counts_entities_per_class(tiny_settings: Settings):
+    stats = open_store(tiny_settings).stats()
+    assert stats.classes == {"Model": 2}
+    assert stats.graphs == 3
+    assert stats.quads == 4 + 2 + 3  # mini ontology, tiny-base, tiny-model
+
+
+def test_query_syntax_error_is_a_query_error(tiny_settings: Settings):
+    store = open_store(tiny_settings)
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        store.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_the_bad_fixture_folder_is_not_loadable():
+    """Guards the fixtures themselves: every file in tests/data/bad must fail."""
+    from mokg.loader import parse_file
+
+    for path in (TEST_DATA / "bad").iterdir():
+        with pytest.raises(LoadError):
+            parse_file(path, BASE, ox.NamedNode(f"{BASE}graph/x"))
