@@ -1,0 +1,74 @@
+"""Docs that cannot rot: the README's two commands, CI running the test one, the CLI reference."""
+
+from __future__ import annotations
+
+import re
+import sys
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+from conftest import REPO
+
+from mokg.cli import build_parser
+
+CLI_DOC = REPO / "docs" / "cli.md"
+
+
+def readme_commands() -> list[str]:
+    return re.findall(r"```sh\n(.+?)\n```", (REPO / "README.md").read_text())
+
+
+def test_readme_has_the_run_and_the_test_command_first():
+    commands = readme_commands()
+    run, test = commands[0], commands[1]
+    assert run.startswith("python3 -m venv .venv") and run.endswith("mokg serve")
+    assert test.startswith("python3 -m venv .venv") and "pytest" in test
+    assert "\n" not in run and "\n" not in test
+
+
+def test_ci_runs_the_readme_test_command_verbatim():
+    assert readme_commands()[1] in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def cli_reference() -> str:
+    """docs/cli.md as generated from the parser's own help texts."""
+    parser = build_parser()
+    parts = [
+        "# mokg command line\n",
+        "Generated from `--help`: `python tests/test_docs.py` rewrites it; a test fails when it is stale.\n",
+        f"```\n{parser.format_help()}```\n",
+    ]
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name, sub in commands.items():
+        parts.append(f"## mokg {name}\n\n```\n{sub.format_help()}```\n")
+    return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def fixed_width(monkeypatch: pytest.MonkeyPatch):
+    """argparse wraps at the terminal width; the reference is generated at 100 columns."""
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+def test_cli_reference_is_current():
+    assert CLI_DOC.read_text() == cli_reference(), "docs/cli.md is stale: run `python tests/test_docs.py`"
+
+
+@pytest.mark.parametrize("page", ["architecture.md", "data-model.md", "data-conventions.md", "cli.md"])
+def test_linked_docs_exist(page: str):
+    assert f"docs/{page}" in (REPO / "README.md").read_text()
+    assert (REPO / "docs" / page).is_file()
+
+
+def test_data_model_diagram_is_well_formed_svg():
+    assert "data-model.svg" in (REPO / "docs" / "data-model.md").read_text()
+    root = ElementTree.parse(REPO / "docs" / "data-model.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ["COLUMNS"] = "100"
+    CLI_DOC.write_text(cli_reference())
+    sys.exit(0)
