@@ -269,7 +269,10 @@ def claim_cells(store: EmbeddedStore) -> dict[tuple[str, str], tuple[str, set[st
 
 
 def test_every_score_of_seed_004_is_a_claim(store: EmbeddedStore):
-    claims = values(store, "SELECT ?c WHERE { ?c a mokg:OpennessClaim }")
+    claims = values(
+        store,
+        f"SELECT ?c WHERE {{ ?c a mokg:OpennessClaim ; mokg:sourceTable ?t ; prov:wasQuotedFrom <{SOURCE_004}> }}",
+    )
     assert len(claims) == 105  # 11 rows x 5 in the nutshell table + 10 tables x 5 rows
     expected = {}
     for key, levels in {**NUTSHELL_ROWS, **DETAILED_TABLES}.items():
@@ -281,7 +284,7 @@ def test_every_score_of_seed_004_is_a_claim(store: EmbeddedStore):
 def test_claims_carry_label_source_and_motivation(store: EmbeddedStore):
     incomplete = values(
         store,
-        f"""SELECT ?c WHERE {{ ?c a mokg:OpennessClaim .
+        f"""SELECT ?c WHERE {{ ?c a mokg:OpennessClaim ; mokg:sourceTable ?table .
             FILTER NOT EXISTS {{ ?c mokg:levelLabel ?label ; prov:wasQuotedFrom <{SOURCE_004}> }} }}""",
     )
     assert incomplete == set()
