@@ -21,6 +21,7 @@ from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
 from mokg.loader import discover, load_files
 from mokg.store import EmbeddedStore, QueryResult, Store, open_store
+from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
 
 __all__ = ["build_parser", "main"]
@@ -130,6 +131,41 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compact(iri: str | None, base: str) -> str:
+    return "" if iri is None else iri.removeprefix(base)
+
+
+def render_report_text(report: Report, base: str) -> str:
+    """A report for people: one block per entity (its file, then each finding), then totals."""
+    lines = []
+    for focus, findings in report.by_focus().items():
+        where = f"  ({findings[0].source})" if findings[0].source else ""
+        lines.append(f"{_compact(focus, base)}{where}")
+        for finding in findings:
+            path = f" [{_compact(finding.path, base)}]" if finding.path else ""
+            lines.append(f"  {finding.severity:<9}{path} {finding.message.replace(base, '')}")
+        lines.append("")
+    verdict = "conforms" if report.conforms else "does not conform"
+    lines.append(
+        f"{report.count('Violation')} violations, {report.count('Warning')} warnings, "
+        f"{report.count('Info')} infos: {verdict}"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate the bundled graph or the given files; exit 1 on violations, 2 on unreadable input."""
+    settings = _settings(args)
+    report = check_files(settings, args.paths)
+    if args.format == "json":
+        sys.stdout.write(report.to_model().model_dump_json(indent=2) + "\n")
+    elif args.format == "turtle":
+        sys.stdout.write(report.to_graph().serialize(format="turtle"))
+    else:
+        sys.stdout.write(render_report_text(report, settings.base_iri))
+    return 0 if report.conforms else 1
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the web service with uvicorn."""
     import uvicorn
@@ -169,6 +205,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
 
     command("stats", cmd_stats, "Print the number of triples, graphs and entities per class.")
+
+    validate = command("validate", cmd_validate, "Check records against the SHACL shapes (exit 1 on violations).")
+    validate.add_argument("paths", nargs="*", type=Path, help="Turtle or JSON-LD files (default: the bundled graph)")
+    validate.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="report format")
 
     serve = command("serve", cmd_serve, "Run the web service (default http://127.0.0.1:8000).")
     serve.add_argument("--host", help="interface to listen on (default: 127.0.0.1)")

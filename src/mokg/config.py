@@ -40,6 +40,7 @@ class Settings(BaseModel):
     store: Path | None = Field(None, description="On-disk store folder; in memory when unset.")
     host: str = "127.0.0.1"
     port: int = 8000
+    max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body the service reads (413 beyond).")
 
     @field_validator("base_iri")
     @classmethod
@@ -53,7 +54,7 @@ class Settings(BaseModel):
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from the environment, overridden by the non-``None`` keyword arguments.
 
-        Reads ``MOKG_BASE_IRI``, ``MOKG_ROOT``, ``MOKG_STORE``, ``MOKG_HOST`` and ``MOKG_PORT``.
+        Reads ``MOKG_`` followed by a field name in capitals (``MOKG_BASE_IRI``, ``MOKG_STORE``…).
         """
         values: dict[str, object] = {}
         for name in cls.model_fields:

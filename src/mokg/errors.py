@@ -7,14 +7,16 @@ with. Nothing else in mokg decides those numbers.
     MokgError                 exit 1, HTTP 500
     ├── ConfigError           exit 2             settings that cannot work (bad base IRI…)
     ├── LoadError             exit 2, HTTP 400   unreadable input (file, line, column)
-    └── QueryError            exit 2, HTTP 400   a SPARQL query the engine rejects
+    ├── QueryError            exit 2, HTTP 400   a SPARQL query the engine rejects
+    ├── PayloadTooLarge              HTTP 413   a request body over the configured limit
+    └── UnsupportedMediaType         HTTP 415   a request body in a format mokg does not read
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ConfigError", "LoadError", "MokgError", "QueryError"]
+__all__ = ["ConfigError", "LoadError", "MokgError", "PayloadTooLarge", "QueryError", "UnsupportedMediaType"]
 
 
 class MokgError(Exception):
@@ -64,3 +66,15 @@ class QueryError(MokgError):
 
     exit_code = 2
     http_status = 400
+
+
+class PayloadTooLarge(MokgError):
+    """A request body is larger than the service accepts."""
+
+    http_status = 413
+
+
+class UnsupportedMediaType(MokgError):
+    """A request body's media type is not one mokg can read."""
+
+    http_status = 415

@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from mokg.errors import LoadError
 
-__all__ = ["FORMATS", "SourceFile", "discover", "graph_name", "load_files", "parse_file"]
+__all__ = ["FORMATS", "SourceFile", "discover", "graph_name", "load_files", "parse_bytes", "parse_file"]
 
 #: File suffixes mokg reads, and their formats.
 FORMATS: dict[str, RdfFormat] = {
@@ -76,12 +76,21 @@ def parse_file(path: Path, base_iri: str, graph: NamedNode) -> list[Quad]:
     if rdf_format is None:
         raise LoadError(f"unknown RDF file type {path.suffix!r} (known: {', '.join(FORMATS)})", path=path)
     try:
-        triples = parse(path=path, format=rdf_format, base_iri=base_iri, without_named_graphs=True)
+        data = path.read_bytes()
+    except OSError as error:
+        raise LoadError(error.strerror or str(error), path=path) from None
+    return parse_bytes(data, rdf_format, base_iri, graph, name=str(path))
+
+
+def parse_bytes(data: bytes, rdf_format: RdfFormat, base_iri: str, graph: NamedNode, *, name: str) -> list[Quad]:
+    """Parse RDF text (a file's or a request body's) into quads of ``graph``; errors name ``name`` and the line."""
+    try:
+        triples = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=True)
         return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     except SyntaxError as error:
-        raise LoadError(error.msg, path=path, line=error.lineno, column=error.offset) from None
+        raise LoadError(error.msg, path=name, line=error.lineno, column=error.offset) from None
     except (OSError, ValueError) as error:
-        raise LoadError(str(error), path=path) from None
+        raise LoadError(str(error), path=name) from None
 
 
 def load_files(files: Sequence[SourceFile] | Iterable[SourceFile], base_iri: str) -> list[Quad]:

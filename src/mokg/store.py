@@ -48,6 +48,11 @@ SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {{
 """
 
 
+def _literal(text: str) -> str:
+    """``text`` as a SPARQL string literal, safely escaped."""
+    return str(ox.Literal(text))
+
+
 class Store(ABC):
     """A SPARQL-queryable dataset that mokg loads whole and replaces whole."""
 
@@ -58,6 +63,14 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the union of the named graphs; :class:`QueryError` if rejected."""
+
+    def graphs_under(self, prefix: str) -> list[ox.Quad]:
+        """The triples of every named graph whose name starts with ``prefix`` (e.g. the shapes)."""
+        triples = self.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {_literal(prefix)})) }}"
+        )
+        return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
 
     def stats(self) -> Stats:
         """Count quads, graphs and entities per mokg class."""

@@ -19,15 +19,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+from pydantic import BaseModel, Field
 from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, SH
 
+from mokg.config import Settings
 from mokg.errors import MokgError
+from mokg.loader import SourceFile, discover, graph_name, load_files
+from mokg.vocab import MOKG
 
-__all__ = ["Finding", "Report", "Validator", "to_rdflib"]
+__all__ = [
+    "Finding",
+    "Report",
+    "ReportModel",
+    "ResultModel",
+    "Validator",
+    "check_files",
+    "context_query",
+    "to_rdflib",
+    "typed_subjects",
+]
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_IRI = {name: iri for iri, name in _SEVERITY.items()}
@@ -45,6 +60,28 @@ class Finding:
     value: str | None = None
     shape: str | None = None
     source: str | None = field(default=None, compare=False)
+
+
+class ResultModel(BaseModel):
+    """One validation result."""
+
+    focus: str = Field(description="IRI of the entity the result is about.")
+    severity: str = Field(description="Violation, Warning or Info.")
+    message: str = Field(description="What is wrong, in a sentence.")
+    path: str | None = Field(None, description="The property concerned, if the shape names one.")
+    value: str | None = Field(None, description="The offending value (for claim rules: the model checked).")
+    shape: str | None = Field(None, description="IRI of the shape that produced the result.")
+    source: str | None = Field(None, description="The file that describes the entity, when known.")
+
+
+class ReportModel(BaseModel):
+    """A validation report: whether the data conform, counts per severity, and the results."""
+
+    conforms: bool = Field(description="False when at least one result is a Violation.")
+    violations: int
+    warnings: int
+    infos: int
+    results: list[ResultModel]
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,16 @@ class Report:
         for finding in self.findings:
             groups.setdefault(finding.focus, []).append(finding)
         return groups
+
+    def to_model(self) -> ReportModel:
+        """The report as the documented JSON model of the API and of ``mokg validate --format json``."""
+        return ReportModel(
+            conforms=self.conforms,
+            violations=self.count("Violation"),
+            warnings=self.count("Warning"),
+            infos=self.count("Info"),
+            results=[ResultModel(**vars(finding)) for finding in self.findings],
+        )
 
     def to_graph(self) -> rdflib.Graph:
         """The report as a W3C SHACL validation report graph."""
@@ -118,6 +165,11 @@ def _text(term: object) -> str | None:
     return str(term)
 
 
+def _fill(template: str, bindings: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+    """Replace ``{?name}`` / ``{$name}`` in a message by the solution's values (SHACL 1.0 §5.3.2)."""
+    return _TEMPLATE.sub(lambda m: bindings[m.group(1)].value if m.group(1) in bindings else m.group(0), template)
+
+
 def _sparql_constraints(shapes: rdflib.Graph) -> list[_SparqlConstraint]:
     constraints = []
     for shape, constraint in shapes.subject_objects(SH.sparql):
@@ -142,8 +194,70 @@ def _sparql_constraints(shapes: rdflib.Graph) -> list[_SparqlConstraint]:
     return sorted(constraints, key=lambda c: (c.shape, c.select))
 
 
+_DERIVATION = (
+    "(mokg:finetunedFrom|mokg:quantizedFrom|mokg:adapterOf|mokg:mergedFrom|mokg:distilledFrom"
+    "|mokg:continuedPretrainingFrom)"
+)
+
+#: Entities whose validity depends on a changed entity: models derived from it or trained on
+#: it (or on data under it, when it is a licence), and the claims about those models.
+_DEPENDENTS_QUERY = f"""
+PREFIX mokg: <https://w3id.org/mokg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?model ?claim WHERE {{
+  VALUES ?changed {{ %s }}
+  {{ ?model {_DERIVATION}* ?changed }}
+  UNION {{ ?model {_DERIVATION}*/(mokg:trainedOn|mokg:finetunedOn|mokg:hasComponent) ?changed }}
+  UNION {{ ?model {_DERIVATION}*/(mokg:trainedOn|mokg:finetunedOn|mokg:hasComponent)
+                  /(dcterms:license|mokg:subjectToTerms) ?changed }}
+  ?model a mokg:Model .
+  OPTIONAL {{ ?claim mokg:aboutModel ?model }}
+}}"""
+
+#: What a submitted record is checked against: everything reachable from the IRIs it uses
+#: along the links the shapes follow (bases, data, components, licences, organizations).
+_CONTEXT_QUERY = f"""
+PREFIX mokg: <https://w3id.org/mokg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  VALUES ?start {{ %s }}
+  ?start ({_DERIVATION[1:-1]}|mokg:trainedOn|mokg:finetunedOn|mokg:hasComponent|mokg:includesDataset
+          |dcterms:license|mokg:subjectToTerms|dcterms:creator|mokg:aboutModel|prov:wasQuotedFrom
+          |mokg:family|prov:wasDerivedFrom)* ?s .
+  ?s ?p ?o .
+}}"""
+
+
+def _iris(nodes: Iterable[str]) -> str:
+    return " ".join(f"<{node}>" for node in sorted(set(nodes)))
+
+
+def typed_subjects(quads: Iterable[ox.Quad]) -> list[str]:
+    """The entities a set of quads describes: its subjects that have an ``rdf:type``."""
+    return sorted(
+        {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode) and q.predicate.value == str(RDF.type)}
+    )
+
+
+def context_query(submission: Iterable[ox.Quad]) -> str:
+    """The CONSTRUCT query that fetches a submission's context from the published store."""
+    used = {
+        term.value
+        for quad in submission
+        for term in (quad.subject, quad.object)
+        if isinstance(term, ox.NamedNode) and not term.value.startswith(str(MOKG))
+    }
+    return _CONTEXT_QUERY % _iris(used)
+
+
 class Validator:
     """The shapes, loaded once, applied to data held in a pyoxigraph store."""
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> Validator:
+        """A validator for the shapes in ``quads`` (as the loader reads ``shapes/``)."""
+        return cls(to_rdflib(quads))
 
     def __init__(self, shapes: rdflib.Graph) -> None:
         self._sparql = _sparql_constraints(shapes)
@@ -157,15 +271,24 @@ class Validator:
         quads: Sequence[ox.Quad],
         *,
         focus_nodes: Sequence[str] | None = None,
+        with_dependents: bool = False,
         sources: dict[str, str] | None = None,
     ) -> Report:
         """Validate ``quads`` (records, their context and the ontology).
 
-        ``focus_nodes`` restricts the findings to those entities (incremental validation of a
-        change); ``sources`` maps an entity to the file that describes it.
+        ``focus_nodes`` restricts validation to those entities (incremental validation of a
+        change) and, ``with_dependents``, to what depends on them: models derived from a
+        changed model inherit its restrictions, so their claims are checked again.
+        ``sources`` maps an entity to the file that describes it.
         """
+        if focus_nodes is not None and not focus_nodes:
+            return Report(())
         store = ox.Store()
         store.bulk_extend(quads)
+        if focus_nodes is not None and with_dependents:
+            dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
+            found = {term.value for row in dependents for term in (row["model"], row["claim"]) if term is not None}
+            focus_nodes = sorted(set(focus_nodes) | found)
         findings = self._core_findings(to_rdflib(quads), focus_nodes)
         for constraint in self._sparql:
             findings.extend(self._sparql_findings(store, constraint, focus_nodes))
@@ -218,8 +341,7 @@ class Validator:
         findings = []
         for row in solutions:
             bindings = {name: row[name] for name in names if row[name] is not None}
-            message = _TEMPLATE.sub(lambda m: bindings[m.group(1)].value if m.group(1) in bindings else m.group(0),
-                                    constraint.message)  # fmt: skip
+            message = _fill(constraint.message, bindings)
             findings.append(
                 Finding(
                     focus=bindings["this"].value,
@@ -231,3 +353,36 @@ class Validator:
                 )
             )
         return findings
+
+
+def check_files(settings: Settings, paths: Sequence[Path] = ()) -> Report:
+    """Validate the bundled graph, or the given files in its context.
+
+    A given file inside the root replaces the bundled file of the same name (a contributor's
+    edit); one outside it is added. Only the entities the given files describe, and what
+    depends on them, are reported. Raises :class:`mokg.errors.LoadError` on unreadable input.
+    """
+    bundled = discover(settings.root, settings.base_iri)
+    shapes_dir = (settings.root / "shapes").resolve()
+    shapes = [f for f in bundled if f.path.resolve().is_relative_to(shapes_dir)]
+    given = [SourceFile(path, graph_name(path, settings.root, settings.base_iri)) for path in paths]
+    replaced = {f.graph for f in given}
+    data = [f for f in bundled if f not in shapes and f.graph not in replaced] + given
+    given_quads = load_files(given, settings.base_iri)
+    quads = load_files([f for f in data if f not in given], settings.base_iri) + given_quads
+    files = {f.graph.value: _display_path(f.path, settings.root) for f in data}
+    sources = {}
+    for quad in quads:
+        if quad.predicate.value == str(RDF.type) and isinstance(quad.graph_name, ox.NamedNode):
+            sources.setdefault(quad.subject.value, files.get(quad.graph_name.value))
+    validator = Validator.from_quads(load_files(shapes, settings.base_iri))
+    if not given:
+        return validator.validate(quads, sources=sources)
+    return validator.validate(quads, focus_nodes=typed_subjects(given_quads), with_dependents=True, sources=sources)
+
+
+def _display_path(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
