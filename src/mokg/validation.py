@@ -138,13 +138,9 @@ class Report:
 
 
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """The union of pyoxigraph quads as one rdflib graph (through N-Quads, which both read exactly)."""
-    dataset = rdflib.Dataset()
-    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    graph = rdflib.Graph()
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        graph.add((subject, predicate, obj))
-    return graph
+    """The union of pyoxigraph quads as one rdflib graph (through N-Triples, which both read exactly)."""
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
 @dataclass(frozen=True)
