@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from mokg.config import Settings
-from mokg.store import EmbeddedStore, open_store
+from mokg.graph import open_store
+from mokg.store import EmbeddedStore
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

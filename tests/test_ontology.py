@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TINY_ROOT
+from conftest import BASE, TINY_ROOT
 
-from mokg.config import Settings
-from mokg.store import EmbeddedStore, open_store
+from mokg.loader import discover, load_files
+from mokg.store import EmbeddedStore
 from mokg.vocab import MOKG
 
 ONTOLOGY_GRAPH = "https://w3id.org/mokg/graph/ontology/mokg"
@@ -87,7 +87,8 @@ def test_an_undeclared_term_is_found(tmp_path: Path):
     (tmp_path / "root" / "data" / "models" / "typo.ttl").write_text(
         "@prefix mokg: <https://w3id.org/mokg/ontology#> .\n<model/typo> mokg:finetunedForm <model/tiny-base> .\n"
     )
-    store = open_store(Settings(root=tmp_path / "root"))
+    store = EmbeddedStore()
+    store.replace(load_files(discover(tmp_path / "root", BASE), BASE))
     assert undeclared_terms(store, "https://w3id.org/mokg/graph/ontology/mini") == {f"{MOKG}finetunedForm"}
 
 

@@ -9,28 +9,36 @@ from conftest import BASE, TEST_DATA, TINY_ROOT
 
 from mokg.config import Settings
 from mokg.errors import LoadError, QueryError
-from mokg.store import EmbeddedStore, open_store
+from mokg.graph import open_store
+from mokg.store import EmbeddedStore
+
+
+def tiny_store() -> EmbeddedStore:
+    """The tiny root in a store, without derived facts: these tests are about the store itself."""
+    store = EmbeddedStore()
+    store.replace(_load(TINY_ROOT))
+    return store
 
 
 def labels(store: EmbeddedStore) -> set[str]:
     return {row["label"].value for row in store.query("SELECT ?label WHERE { ?m a mokg:Model ; rdfs:label ?label }")}
 
 
-def test_default_graph_is_the_union_of_the_file_graphs(tiny_settings: Settings):
+def test_default_graph_is_the_union_of_the_file_graphs():
     """Users query models without knowing which file said what."""
-    store = open_store(tiny_settings)
+    store = tiny_store()
     assert labels(store) == {"Tiny model", "Tiny base"}
 
 
-def test_named_graphs_stay_queryable(tiny_settings: Settings):
-    store = open_store(tiny_settings)
+def test_named_graphs_stay_queryable():
+    store = tiny_store()
     rows = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{BASE}model/tiny-model> ?p ?o }} }}")
     assert {row["g"].value for row in rows} == {f"{BASE}graph/data/models/tiny-model"}
 
 
-def test_a_failed_load_keeps_the_old_graph(tmp_path: Path, tiny_settings: Settings):
+def test_a_failed_load_keeps_the_old_graph(tmp_path: Path):
     """A failed load must leave the old graph, never a half-loaded one."""
-    store = open_store(tiny_settings)
+    store = tiny_store()
     root = tmp_path / "root"
     shutil.copytree(TINY_ROOT, root)
     (root / "data" / "models" / "tiny-model.ttl").write_text("<model/x> a mokg:Model .")  # no prefix
@@ -45,8 +53,8 @@ def _load(root: Path) -> list[ox.Quad]:
     return load_files(discover(root, BASE), BASE)
 
 
-def test_replace_swaps_the_whole_content(tiny_settings: Settings):
-    store = open_store(tiny_settings)
+def test_replace_swaps_the_whole_content():
+    store = tiny_store()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     model = ox.NamedNode("https://w3id.org/mokg/ontology#Model")
     store.replace([ox.Quad(ox.NamedNode(f"{BASE}model/other"), rdf_type, model, ox.NamedNode(f"{BASE}graph/other"))])
@@ -63,15 +71,28 @@ def test_on_disk_store_keeps_the_graph_between_openings(tmp_path: Path):
     assert expected.quads > 0
 
 
-def test_stats_counts_entities_per_class(tiny_settings: Settings):
-    stats = open_store(tiny_settings).stats()
+def test_stats_counts_entities_per_class():
+    stats = tiny_store().stats()
     assert stats.classes == {"Model": 2}
     assert stats.graphs == 3
     assert stats.quads == 4 + 2 + 3  # mini ontology, tiny-base, tiny-model
+    assert stats.derived == 0
 
 
-def test_query_syntax_error_is_a_query_error(tiny_settings: Settings):
-    store = open_store(tiny_settings)
+def test_replace_graph_replaces_one_graph_only():
+    store = tiny_store()
+    graph = ox.NamedNode(f"{BASE}graph/derived/test")
+    triple = (ox.NamedNode(f"{BASE}model/a"), ox.NamedNode(f"{BASE}p"), ox.Literal("x"))
+    store.replace_graph(graph, [ox.Quad(*triple, graph)])
+    store.replace_graph(graph, [ox.Quad(*triple, graph)])
+    stats = store.stats()
+    assert (stats.quads, stats.derived, stats.graphs) == (10, 1, 4)
+    store.replace_graph(graph, [])
+    assert store.stats().quads == 9
+
+
+def test_query_syntax_error_is_a_query_error():
+    store = tiny_store()
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         store.query("SELECT ?x WHERE { ?x ?y }")
 

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
+from mokg.graph import open_store
 from mokg.loader import discover, load_files
-from mokg.store import EmbeddedStore, QueryResult, Store, open_store
+from mokg.store import EmbeddedStore, QueryResult, Store
 from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
 
@@ -75,6 +76,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """Print the number of quads, graphs and entities per mokg class."""
     stats = _reading_store(args).stats()
     print(f"triples  {stats.quads}")
+    print(f"derived  {stats.derived}")
     print(f"graphs   {stats.graphs}")
     width = max((len(name) for name in stats.classes), default=0)
     for name, count in stats.classes.items():
@@ -163,7 +165,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         sys.stdout.write(report.to_graph().serialize(format="turtle"))
     else:
         sys.stdout.write(render_report_text(report, settings.base_iri))
-    return 0 if report.conforms else 1
+    conforms = report.facts_conform if args.fail_on == "facts" else report.conforms
+    return 0 if conforms else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -204,11 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("sparql", help="the SPARQL query, or - to read it from standard input")
     query.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
 
-    command("stats", cmd_stats, "Print the number of triples, graphs and entities per class.")
+    command("stats", cmd_stats, "Print the number of triples (and derived ones), graphs and entities per class.")
 
     validate = command("validate", cmd_validate, "Check records against the SHACL shapes (exit 1 on violations).")
     validate.add_argument("paths", nargs="*", type=Path, help="Turtle or JSON-LD files (default: the bundled graph)")
     validate.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="report format")
+    validate.add_argument(
+        "--fail-on",
+        choices=("any", "facts"),
+        default="any",
+        help="exit 1 on any violation (default), or only on violations of facts: claims found wrong are "
+        "reported but are findings about the claim, not errors in the data",
+    )
 
     serve = command("serve", cmd_serve, "Run the web service (default http://127.0.0.1:8000).")
     serve.add_argument("--host", help="interface to listen on (default: 127.0.0.1)")

@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import LoadError, MokgError, PayloadTooLarge, UnsupportedMediaType
+from mokg.graph import open_store
 from mokg.loader import parse_bytes
-from mokg.store import Store, open_store
+from mokg.store import Store
 from mokg.validation import ReportModel, Validator, context_query, typed_subjects
 
 __all__ = ["Health", "StatsResponse", "create_app"]
@@ -30,7 +31,8 @@ class Health(BaseModel):
 
     status: str = Field(description='"ok" when the graph is loaded.')
     version: str = Field(description="mokg version.")
-    triples: int = Field(description="Triples (quads) in the store.")
+    triples: int = Field(description="Triples (quads) in the store, derived ones included.")
+    derived: int = Field(description="Triples derived by the rules (in graphs under graph/derived/).")
     graphs: int = Field(description="Named graphs in the store, one per source file.")
     loaded_at: datetime = Field(description="When the graph was loaded (UTC).")
 
@@ -39,6 +41,7 @@ class StatsResponse(BaseModel):
     """Answer of ``GET /stats``: size of the graph and entities per mokg class."""
 
     triples: int
+    derived: int
     graphs: int
     classes: dict[str, int] = Field(description="Number of entities of each mokg class, by local name.")
 
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             status="ok",
             version=__version__,
             triples=state.stats.quads,
+            derived=state.stats.derived,
             graphs=state.stats.graphs,
             loaded_at=state.loaded_at,
         )
@@ -85,7 +89,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     def stats(request: Request) -> StatsResponse:
         """Triples, graphs and entities per class, as counted at load time."""
         counted = request.app.state.stats
-        return StatsResponse(triples=counted.quads, graphs=counted.graphs, classes=counted.classes)
+        return StatsResponse(
+            triples=counted.quads, derived=counted.derived, graphs=counted.graphs, classes=counted.classes
+        )
 
     @app.post(
         "/validate",

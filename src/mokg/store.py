@@ -20,26 +20,28 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mokg.config import Settings
 from mokg.errors import QueryError
-from mokg.loader import discover, load_files
-from mokg.vocab import MOKG, PREFIXES
+from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
-__all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "open_store"]
+__all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 @dataclass(frozen=True)
 class Stats:
-    """Size of the graph: quads, named graphs and entities per mokg class."""
+    """Size of the graph: quads (of which derived by rules), named graphs and entities per mokg class."""
 
     quads: int
     graphs: int
+    derived: int = 0
     classes: dict[str, int] = field(default_factory=dict)
 
 
-_COUNT_QUERY = "SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT_QUERY = f"""
+SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs)
+       (SUM(IF(CONTAINS(STR(?g), "/{DERIVED_GRAPHS}"), 1, 0)) AS ?derived)
+WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"""
 _CLASS_QUERY = f"""
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {{
   ?entity a ?class .
@@ -61,6 +63,10 @@ class Store(ABC):
         """Make ``quads`` the whole content of the store."""
 
     @abstractmethod
+    def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
+        """Make ``quads`` (all in ``graph``) the whole content of one named graph."""
+
+    @abstractmethod
     def query(self, sparql: str) -> QueryResult:
         """Run a SPARQL query over the union of the named graphs; :class:`QueryError` if rejected."""
 
@@ -78,7 +84,7 @@ class Store(ABC):
         classes = {
             row["class"].value.removeprefix(str(MOKG)): int(row["count"].value) for row in self.query(_CLASS_QUERY)
         }
-        return Stats(int(counts["quads"].value), int(counts["graphs"].value), classes)
+        return Stats(int(counts["quads"].value), int(counts["graphs"].value), int(counts["derived"].value), classes)
 
 
 class EmbeddedStore(Store):
@@ -105,6 +111,12 @@ class EmbeddedStore(Store):
                 self._store.bulk_extend(quads)
                 self._store.flush()
 
+    def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
+        with self._lock:
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.extend(quads)
+
     def query(self, sparql: str) -> QueryResult:
         try:
             return self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
@@ -112,14 +124,3 @@ class EmbeddedStore(Store):
             raise QueryError(f"SPARQL syntax error: {error.msg}") from None
         except (OSError, ValueError) as error:
             raise QueryError(str(error)) from None
-
-
-def open_store(settings: Settings, *, load: bool = True) -> Store:
-    """The store the settings name, with the root's ontology, shapes and data loaded into it.
-
-    With ``load=False`` it serves what an on-disk store already holds.
-    """
-    store = EmbeddedStore(settings.store)
-    if load:
-        store.replace(load_files(discover(settings.root, settings.base_iri), settings.base_iri))
-    return store

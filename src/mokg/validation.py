@@ -60,6 +60,7 @@ class Finding:
     value: str | None = None
     shape: str | None = None
     source: str | None = field(default=None, compare=False)
+    kind: str | None = field(default=None, compare=False)
 
 
 class ResultModel(BaseModel):
@@ -72,6 +73,7 @@ class ResultModel(BaseModel):
     value: str | None = Field(None, description="The offending value (for claim rules: the model checked).")
     shape: str | None = Field(None, description="IRI of the shape that produced the result.")
     source: str | None = Field(None, description="The file that describes the entity, when known.")
+    kind: str | None = Field(None, description="The mokg class of the entity (Model, OpennessClaim…), when known.")
 
 
 class ReportModel(BaseModel):
@@ -93,6 +95,11 @@ class Report:
     @property
     def conforms(self) -> bool:
         return not any(f.severity == "Violation" for f in self.findings)
+
+    @property
+    def facts_conform(self) -> bool:
+        """No violation except on openness claims, which are evidence to check, not facts."""
+        return not any(f.severity == "Violation" and f.kind != "OpennessClaim" for f in self.findings)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -159,6 +166,18 @@ def _text(term: object) -> str | None:
     if term is None or isinstance(term, rdflib.BNode):
         return None
     return str(term)
+
+
+def _kinds(store: ox.Store, nodes: set[str]) -> dict[str, str]:
+    """The mokg class of each node (its local name), for reports and for telling claims from facts."""
+    if not nodes:
+        return {}
+    rows = store.query(
+        f"SELECT ?node ?class WHERE {{ VALUES ?node {{ {_iris(nodes)} }} ?node a ?class "
+        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}',
+        use_default_graph_as_union=True,
+    )
+    return {row["node"].value: row["class"].value.removeprefix(str(MOKG)) for row in rows}
 
 
 def _fill(template: str, bindings: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
@@ -288,9 +307,11 @@ class Validator:
         findings = self._core_findings(to_rdflib(quads), focus_nodes)
         for constraint in self._sparql:
             findings.extend(self._sparql_findings(store, constraint, focus_nodes))
+        kinds = _kinds(store, {f.focus for f in findings})
         sources = sources or {}
         located = {
-            Finding(f.focus, f.severity, f.message, f.path, f.value, f.shape, sources.get(f.focus)) for f in findings
+            Finding(f.focus, f.severity, f.message, f.path, f.value, f.shape, sources.get(f.focus), kinds.get(f.focus))
+            for f in findings
         }
         return Report(tuple(sorted(located)))
 

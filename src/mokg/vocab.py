@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-__all__ = ["MOKG", "PREFIXES", "Namespace"]
+__all__ = ["DERIVED_GRAPHS", "MOKG", "PREFIXES", "Namespace"]
 
 
 class Namespace(str):
@@ -37,3 +37,6 @@ PREFIXES: dict[str, str] = {
     "spdx": "http://spdx.org/licenses/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+#: Path, under the base IRI, of every graph of derived facts (one per rule, see mokg.rules).
+DERIVED_GRAPHS = "graph/derived/"

@@ -1,0 +1,195 @@
+"""Derived facts: lineage, inherited restrictions with their paths, MOF class, OSAID, score."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from conftest import BASE, REPO, TEST_DATA
+
+from mokg.config import Settings
+from mokg.loader import SourceFile, discover, graph_name, load_files
+from mokg.rules import load_rules, run_rules
+from mokg.store import EmbeddedStore
+from mokg.vocab import DERIVED_GRAPHS, MOKG
+
+MOF_MODELS = TEST_DATA / "derived" / "mof-models.ttl"
+
+
+@pytest.fixture(scope="module")
+def derived() -> EmbeddedStore:
+    """The bundled graph plus three made-up MOF models, with every rule materialized."""
+    files = [*discover(REPO, BASE), SourceFile(MOF_MODELS, graph_name(MOF_MODELS, REPO, BASE))]
+    store = EmbeddedStore()
+    store.replace(load_files(files, BASE))
+    run_rules(store, BASE)
+    return store
+
+
+def one(store: EmbeddedStore, sparql: str) -> dict[str, str | None]:
+    rows = list(store.query(sparql))
+    assert len(rows) == 1, f"{len(rows)} rows for {sparql}"
+    solutions = store.query(sparql)
+    return {v.value: (rows[0][v.value].value if rows[0][v.value] is not None else None) for v in solutions.variables}
+
+
+def values(store: EmbeddedStore, sparql: str) -> set[str]:
+    return {row[0].value for row in store.query(sparql)}
+
+
+def test_rules_are_construct_files_run_in_order():
+    names = [rule.name for rule in load_rules()]
+    assert names == sorted(names)
+    assert all(rule.query.lstrip().startswith("#") and "CONSTRUCT" in rule.query for rule in load_rules())
+
+
+def test_lineage_is_materialized_transitively(derived: EmbeddedStore):
+    """'Every descendant of X' must be one triple pattern: mokg:derivedFrom, transitive."""
+    assert values(derived, f"SELECT ?m WHERE {{ ?m mokg:derivedFrom <{BASE}model/llama-13b> }}") >= {
+        f"{BASE}model/vicuna-13b",
+        f"{BASE}model/stablevicuna-13b",
+    }
+    assert values(derived, f"SELECT ?m WHERE {{ ?m mokg:derivedFrom <{BASE}model/mistral-7b> }}") == {
+        f"{BASE}model/zephyr-7b-beta"
+    }
+
+
+def test_restriction_inherited_through_two_steps_keeps_its_path(derived: EmbeddedStore):
+    """StableVicuna is restricted by LLaMA's licence via Vicuna 13B, which has it via LLaMA 13B."""
+    row = one(
+        derived,
+        f"""SELECT ?carrier ?second WHERE {{
+          <{BASE}model/stablevicuna-13b> mokg:inheritsRestriction ?r .
+          ?r mokg:restrictedBy <{BASE}license/llama-license> ; mokg:carriedBy ?carrier ; mokg:nextStep ?next .
+          ?next mokg:carriedBy ?second . FILTER NOT EXISTS {{ ?next mokg:nextStep ?further }}
+        }}""",
+    )
+    assert row == {"carrier": f"{BASE}model/vicuna-13b", "second": f"{BASE}model/llama-13b"}
+
+
+def test_restriction_inherited_from_data_terms(derived: EmbeddedStore):
+    """Alpaca's data are OpenAI outputs: the OpenAI terms restrict Alpaca, carried by the dataset."""
+    carriers = values(
+        derived,
+        f"""SELECT ?carrier WHERE {{ <{BASE}model/alpaca-7b> mokg:inheritsRestriction ?r .
+            ?r mokg:restrictedBy <{BASE}license/openai-terms-of-use> ; mokg:carriedBy ?carrier }}""",
+    )
+    assert carriers == {f"{BASE}dataset/alpaca-data"}
+
+
+def test_open_licences_restrict_nothing(derived: EmbeddedStore):
+    """Dolly 2's base Pythia is Apache-2.0: what Dolly inherits through it is only The Pile's per-subset terms."""
+    assert not derived.query(f"ASK {{ <{BASE}model/mof-class-1> mokg:inheritsRestriction ?r }}")
+    rows = derived.query(
+        f"""SELECT ?licence ?origin WHERE {{ <{BASE}model/dolly-v2-12b> mokg:inheritsRestriction ?r .
+            ?r mokg:carriedBy <{BASE}model/pythia-12b> ; mokg:restrictedBy ?licence ;
+               mokg:nextStep/mokg:carriedBy ?origin }}"""
+    )
+    assert {(row["licence"].value, row["origin"].value) for row in rows} == {
+        (f"{BASE}license/per-subset", f"{BASE}dataset/the-pile")
+    }
+
+
+@pytest.mark.parametrize(
+    ("model", "component", "status"),
+    [
+        ("dolly-v2-12b", "ModelParametersFinal", "StatusConditional"),  # MIT on weights: open, not made for data
+        ("falcon-180b", "ModelParametersFinal", "StatusRestricted"),
+        ("mistral-7b", "DataPreprocessingCode", "StatusNotPublic"),
+        ("mistral-7b", "Datasets", "StatusNotPublic"),  # pre-training data refine Datasets
+        ("mof-class-1", "ModelParametersFinal", "StatusOpen"),
+        ("mof-class-1", "Datasets", "StatusOpen"),
+        ("mof-class-3", "TechnicalReport", "StatusMissing"),
+    ],
+)
+def test_component_status(derived: EmbeddedStore, model: str, component: str, status: str):
+    row = one(
+        derived,
+        f"""SELECT ?status WHERE {{ <{BASE}model/{model}> mokg:componentAssessment ?a .
+            ?a mokg:componentType mokg:{component} ; mokg:componentStatus ?status }}""",
+    )
+    assert row["status"] == f"{MOKG}{status}"
+
+
+def test_every_model_gets_all_17_component_assessments(derived: EmbeddedStore):
+    rows = derived.query(
+        "SELECT ?m (COUNT(?a) AS ?n) WHERE { ?m a mokg:Model ; mokg:componentAssessment ?a } GROUP BY ?m"
+    )
+    counts = {int(row["n"].value) for row in rows}
+    assert counts == {17}
+
+
+@pytest.mark.parametrize(
+    ("model", "p3", "p2", "p1", "mof_class", "score"),
+    [
+        ("mof-class-1", 1, 1, 1, 1, 100),
+        ("mof-class-3", 1, 0.6, 0, 3, 42.9),  # the research paper stands in for the technical report
+        ("mof-none", 0, 0, 0, 0, 3.6),  # restricted weights: 0.5 of 14
+    ],
+)
+def test_mof_class_and_score(derived: EmbeddedStore, model: str, p3, p2, p1, mof_class: int, score: float):
+    row = one(
+        derived,
+        f"""SELECT ?p3 ?p2 ?p1 ?class ?score WHERE {{ <{BASE}model/{model}> mokg:mofProgressClass3 ?p3 ;
+            mokg:mofProgressClass2 ?p2 ; mokg:mofProgressClass1 ?p1 ; mokg:achievedMOFClass ?class ;
+            mokg:opennessScore ?score }}""",
+    )
+    assert (float(row["p3"]), float(row["p2"]), float(row["p1"])) == pytest.approx((p3, p2, p1))
+    assert int(row["class"]) == mof_class
+    assert float(row["score"]) == pytest.approx(score)
+
+
+@pytest.mark.parametrize(
+    ("model", "status", "reason"),
+    [
+        ("gpt-neo-2-7b", "OSAIDConformant", None),
+        ("llama-2-7b", "OSAIDNotConformant", "The weights are not public under an OSI-approved or open-data licence."),
+        ("mistral-7b", "OSAIDNotConformant", "Training data are withheld and no public data card describes them."),
+        ("redpajama-incite-7b-base", "OSAIDInsufficientInformation", "No training code is recorded."),
+    ],
+)
+def test_osaid_status_with_reasons(derived: EmbeddedStore, model: str, status: str, reason: str | None):
+    row = one(derived, f"SELECT ?status WHERE {{ <{BASE}model/{model}> mokg:osaidStatus ?status }}")
+    assert row["status"] == f"{MOKG}{status}"
+    reasons = values(derived, f"SELECT ?r WHERE {{ <{BASE}model/{model}> mokg:osaidReason ?r }}")
+    assert (reasons == set()) if reason is None else (reason in reasons)
+
+
+def test_derived_facts_live_only_in_derived_graphs(derived: EmbeddedStore):
+    """Curated and derived facts must never mix: a derived predicate outside graph/derived/ is a bug."""
+    leaked = values(
+        derived,
+        f"""SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            VALUES ?p {{ mokg:derivedFrom mokg:inheritsRestriction mokg:componentAssessment mokg:achievedMOFClass
+                        mokg:osaidStatus mokg:opennessScore }}
+            FILTER(!STRSTARTS(STR(?g), "{BASE}{DERIVED_GRAPHS}")) }}""",
+    )
+    assert leaked == set()
+
+
+def test_each_derived_graph_says_which_rule_made_it_and_when(derived: EmbeddedStore):
+    rows = list(
+        derived.query(f"""SELECT ?g ?rule ?when WHERE {{ GRAPH ?g {{ ?g prov:wasGeneratedBy ?run .
+            ?run prov:used ?rule ; prov:endedAtTime ?when . ?rule a mokg:DerivationRule }}
+            FILTER(STRSTARTS(STR(?g), "{BASE}{DERIVED_GRAPHS}")) }}""")
+    )
+    assert {row["rule"].value.rsplit("/", 1)[1] for row in rows} == {rule.name for rule in load_rules()}
+
+
+def test_rerunning_the_rules_is_idempotent(derived: EmbeddedStore):
+    def snapshot() -> set[ox.Quad]:
+        quads = derived.query(
+            f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                FILTER(STRSTARTS(STR(?g), "{BASE}{DERIVED_GRAPHS}") && ?p != prov:endedAtTime) }}"""
+        )
+        return set(quads)
+
+    before = snapshot()
+    run_rules(derived, BASE)
+    assert snapshot() == before
+
+
+def test_rules_run_when_the_graph_is_loaded():
+    from mokg.graph import open_store
+
+    stats = open_store(Settings(root=REPO)).stats()
+    assert stats.derived > 1000
