@@ -239,7 +239,8 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   VALUES ?start {{ %s }}
   ?start ({_DERIVATION[1:-1]}|mokg:trainedOn|mokg:finetunedOn|mokg:hasComponent|mokg:includesDataset
           |dcterms:license|mokg:subjectToTerms|dcterms:creator|mokg:aboutModel|prov:wasQuotedFrom
-          |mokg:family|prov:wasDerivedFrom)* ?s .
+          |mokg:family|prov:wasDerivedFrom|mokg:componentType|mokg:availability|mokg:licenseCategory
+          |mokg:opennessLevel|mokg:alignmentMethod)* ?s .
   ?s ?p ?o .
 }}"""
 
@@ -300,11 +301,20 @@ class Validator:
             return Report(())
         store = ox.Store()
         store.bulk_extend(quads)
-        if focus_nodes is not None and with_dependents:
-            dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
-            found = {term.value for row in dependents for term in (row["model"], row["claim"]) if term is not None}
-            focus_nodes = sorted(set(focus_nodes) | found)
-        findings = self._core_findings(to_rdflib(quads), focus_nodes)
+        if focus_nodes is None:
+            findings = self._core_findings(to_rdflib(quads))
+        else:
+            if with_dependents:
+                dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
+                found = {term.value for row in dependents for term in (row["model"], row["claim"]) if term is not None}
+                focus_nodes = sorted(set(focus_nodes) | found)
+            # pyshacl's own focus_nodes also restricts nested shapes to the focus nodes, which
+            # miscounts qualified values and skips checks on values. Instead, validate the focus
+            # nodes' neighbourhood whole, and keep the results about the focus nodes.
+            neighbourhood = store.query(_CONTEXT_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
+            graph = to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in neighbourhood)
+            wanted = set(focus_nodes)
+            findings = [f for f in self._core_findings(graph) if f.focus in wanted]
         for constraint in self._sparql:
             findings.extend(self._sparql_findings(store, constraint, focus_nodes))
         kinds = _kinds(store, {f.focus for f in findings})
@@ -315,19 +325,16 @@ class Validator:
         }
         return Report(tuple(sorted(located)))
 
-    def _core_findings(self, data: rdflib.Graph, focus_nodes: Sequence[str] | None) -> list[Finding]:
+    def _core_findings(self, data: rdflib.Graph) -> list[Finding]:
         _, results, text = shacl_validate(
-            data,
-            shacl_graph=self._core,
-            advanced=True,
-            inference="none",
-            allow_warnings=True,
-            focus_nodes=list(focus_nodes) if focus_nodes is not None else None,
+            data, shacl_graph=self._core, advanced=True, inference="none", allow_warnings=True
         )
         if not isinstance(results, rdflib.Graph):  # pyshacl reports unusable shapes as text
             raise MokgError(f"the shapes could not be applied: {text}")
         findings = []
-        for result in results.subjects(RDF.type, SH.ValidationResult):
+        report = results.value(predicate=RDF.type, object=SH.ValidationReport)
+        # Top-level results only: nested ones (sh:detail, from sh:node and sh:or) explain them.
+        for result in results.objects(report, SH.result):
             shape = results.value(result, SH.sourceShape)
             message = results.value(result, SH.resultMessage) or self._core.value(shape, SH.message)
             findings.append(

@@ -1,0 +1,527 @@
+"""Validation with the real engine: the eight claim rules on fixtures, the bundled graph,
+incremental checks of a changed file, the report formats, ``mokg validate`` and ``POST /validate``.
+
+The fixtures in ``tests/data/rules/`` are proposed submissions written as contributors write
+data files (relative IRIs, no ``@base``); they are checked in the context of the bundled graph,
+so they can build on its licences, organizations, models and data sets.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from conftest import BASE, REPO, TEST_DATA
+from fastapi.testclient import TestClient
+from rdflib.namespace import RDF, SH
+
+from mokg.cli import main
+from mokg.config import Settings
+from mokg.service import create_app
+from mokg.validation import Report, check_files
+
+RULES = TEST_DATA / "rules"
+SHAPES = "https://w3id.org/mokg/shapes#"
+CLAIMS = f"{BASE}claim/how-open-is-generative-ai-part-2/"
+
+#: The shape that implements each claim rule (shapes/claims.ttl).
+RULE_SHAPES = {
+    1: f"{SHAPES}LevelLabelAgreement",
+    2: f"{SHAPES}Level4NeedsOpenPublicComponent",
+    3: f"{SHAPES}HighLevelNeedsLicenceAndEvidence",
+    4: f"{SHAPES}NotApplicableOnlyWhenAbsent",
+    5: f"{SHAPES}NoMoreThanTheBaseAllows",
+    6: f"{SHAPES}FineTuningDataTerms",
+    7: f"{SHAPES}OpenSourceAIClaim",
+    8: f"{SHAPES}MOFClassClaim",
+}
+RULE_NUMBERS = sorted(RULE_SHAPES)
+
+
+def fixture(rule: int, kind: str) -> Path:
+    return RULES / f"rule-{rule}-{kind}.ttl"
+
+
+def shown(path: Path) -> str:
+    """How reports name a file: relative to the root (the fixtures are under it, outside data/)."""
+    return path.relative_to(REPO).as_posix()
+
+
+@functools.cache
+def checked(path: Path) -> Report:
+    """``path`` validated in the context of the bundled graph, once per test run."""
+    return check_files(Settings(root=REPO), [path])
+
+
+def violations(report: Report) -> list:
+    return [f for f in report.findings if f.severity == "Violation"]
+
+
+def describe(report: Report) -> str:
+    """The findings, one a line, for assertion messages."""
+    return "\n".join(f"{f.severity} {f.focus} {f.shape}: {f.message}" for f in report.findings) or "(no findings)"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- the fixtures themselves ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["ok", "bad"])
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_fixture_is_a_submission_in_the_data_conventions(rule: int, kind: str):
+    """Each fixture says which rule it is about and why it conforms or not, and is written like a
+    data file: no @base, relative IRIs with fresh slugs, a claim quoted from a source. Breaks if a
+    fixture is renamed, loses its explanation, or stops being a realistic submission."""
+    text = fixture(rule, kind).read_text(encoding="utf-8")
+    shape = RULE_SHAPES[rule].removeprefix(SHAPES)
+    assert text.startswith(f"# Rule {rule} (mokgsh:{shape})")
+    assert ("CONFORMS" if kind == "ok" else "VIOLATES") in text.split("@prefix")[0]
+    assert "@base" not in text
+    assert f"<model/fixture-rule-{rule}-{kind}> a mokg:Model" in text
+    assert f"<claim/fixture-rule-{rule}-{kind}> a mokg:OpennessClaim" in text
+    assert "prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2>" in text
+
+
+# --- the eight claim rules -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_bad_fixture_violates_its_rule(rule: int):
+    """The non-conforming fixture of each rule gets a Violation from that rule's shape, on its claim,
+    and from no other shape. Breaks if a rule can no longer fire (a typo in a SPARQL constraint, a
+    context the engine does not fetch), or if another shape objects to the fixture's facts."""
+    path = fixture(rule, "bad")
+    report = checked(path)
+    claim = f"{BASE}claim/fixture-rule-{rule}-bad"
+    assert not report.conforms
+    assert any(f.focus == claim and f.shape == RULE_SHAPES[rule] for f in violations(report)), describe(report)
+    assert {f.shape for f in violations(report)} == {RULE_SHAPES[rule]}, describe(report)
+
+
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_ok_fixture_conforms(rule: int):
+    """The conforming fixture of each rule, a structurally complete record, has no Violation at all.
+    Breaks if a rule fires on a correct claim or a structural shape rejects a complete record."""
+    report = checked(fixture(rule, "ok"))
+    assert report.conforms, describe(report)
+
+
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_a_fixture_reports_only_its_own_entities_and_names_its_file(rule: int):
+    """A file that is not one of the bundled files is added to the graph, and only what it describes
+    is reported (not the bundled claims' known problems), each finding naming the file. Breaks if
+    incremental validation leaks the whole graph's findings or loses track of the source file."""
+    path = fixture(rule, "bad")
+    report = checked(path)
+    own = (f"{BASE}model/fixture-rule-{rule}-bad", f"{BASE}claim/fixture-rule-{rule}-bad")
+    assert report.findings
+    for finding in report.findings:
+        assert finding.focus.startswith(own), finding
+        assert finding.source == shown(path), finding
+
+
+def test_rule_5_follows_derivations_transitively():
+    """A fine-tune of Alpaca (itself fine-tuned from LLaMA 7B) claiming level-3 weights is held to
+    LLaMA's research-only licence, two derivation steps up, not just to its own or Alpaca's.
+    Breaks if the derivation path in NoMoreThanTheBaseAllows stops being transitive."""
+    report = checked(fixture(5, "bad"))
+    found = [f for f in violations(report) if f.shape == RULE_SHAPES[5]]
+    assert {f.value for f in found} == {f"{BASE}model/fixture-rule-5-bad"}
+    assert any(f"{BASE}model/llama-7b " in f.message and "at most level 2" in f.message for f in found), describe(
+        report
+    )
+
+
+def test_rule_6_holds_fine_tuning_data_to_the_terms_they_are_bound_by():
+    """UltraChat 200k is MIT-licensed but bound by OpenAI's terms: it is the terms, not the licence,
+    that cap the fine-tuning data at level 3. Breaks if mokg:subjectToTerms is ignored."""
+    found = [f for f in violations(checked(fixture(6, "bad"))) if f.shape == RULE_SHAPES[6]]
+    assert found
+    assert all("OpenAI Terms of Use" in f.message and "at most level 3" in f.message for f in found)
+
+
+# --- the bundled graph ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bundled_report() -> Report:
+    return check_files(Settings(root=REPO))
+
+
+def claim_iris(store) -> set[str]:
+    return {row["claim"].value for row in store.query("SELECT ?claim WHERE { ?claim a mokg:OpennessClaim }")}
+
+
+def claims_about(store, *slugs: str) -> set[str]:
+    """The claims about any of the models ``model/{slug}``."""
+    models = " ".join(f"<{BASE}model/{slug}>" for slug in slugs)
+    query = f"SELECT ?claim WHERE {{ VALUES ?model {{ {models} }} ?claim mokg:aboutModel ?model }}"
+    return {row["claim"].value for row in store.query(query)}
+
+
+def described(store, iri: str) -> bool:
+    return bool(store.query(f"ASK {{ <{iri}> ?p ?o }}"))
+
+
+def test_the_curated_facts_conform(bundled_report: Report, store):
+    """Every Violation in the bundled graph is about an openness claim (evidence to check), never about
+    a model, dataset, licence or organization (facts mokg curates). Breaks when a data file is
+    incomplete or a structural shape starts rejecting correct records."""
+    claims = claim_iris(store)
+    assert len(claims) > 100
+    assert violations(bundled_report)
+    not_claims = [f for f in violations(bundled_report) if f.focus not in claims]
+    assert not not_claims, "\n".join(f"{f.focus}: {f.message}" for f in not_claims)
+
+
+KNOWN_PROBLEMS = [
+    # (claim, shape, words the message must contain)
+    pytest.param(f"{CLAIMS}bloom-openness/weights", 1, '"Completely open" names level 4', id="bloom-weights-label"),
+    pytest.param(
+        f"{CLAIMS}amberchat-openness/data-processing-code", 1, "not the claimed level 4", id="amberchat-code-label"
+    ),
+    pytest.param(f"{CLAIMS}nutshell/alpaca/weights", 5, f"{BASE}model/llama-7b ", id="alpaca-weights-over-llama"),
+    pytest.param(
+        f"{CLAIMS}alpaca-and-vicuna-openness/weights", 5, f"{BASE}model/llama-7b ", id="alpaca-table-over-llama"
+    ),
+    pytest.param(
+        f"{CLAIMS}zephyr-openness/pretraining-data", 5, f"{BASE}model/mistral-7b was trained on", id="zephyr-data"
+    ),
+    pytest.param(
+        f"{CLAIMS}mistral-and-mixtral-openness/data-processing-code",
+        2,
+        f"Data preprocessing code of {BASE}model/mistral-7b is not publicly downloadable",
+        id="mistral-code-not-public",
+    ),
+    pytest.param(
+        f"{BASE}claim/open-source-llms-llama-and-its-competitors/llama-2-open-source",
+        7,
+        f"the weights of {BASE}model/llama-2-7b are not public",
+        id="llama-2-open-source",
+    ),
+]
+
+
+@pytest.mark.parametrize(("claim", "rule", "words"), KNOWN_PROBLEMS)
+def test_known_problems_of_the_sources_are_reported(bundled_report: Report, claim: str, rule: int, words: str):
+    """The errors the curated sources are known to make are found, by the right rule and for the
+    right reason. Breaks if a rule stops firing on real data."""
+    found = [f for f in violations(bundled_report) if f.focus == claim and f.shape == RULE_SHAPES[rule]]
+    assert found, f"no {RULE_SHAPES[rule]} violation for {claim}"
+    assert any(words in f.message for f in found), "\n".join(f.message for f in found)
+
+
+CORRECT_CLAIMS = [
+    f"{CLAIMS}dolly-openness/weights",
+    f"{CLAIMS}eleutherai-gpt-j-openness/pretraining-data",
+    f"{CLAIMS}bloomchat-openness/weights",
+    f"{CLAIMS}text/gpt-neo-open-source",
+    f"{CLAIMS}text/dolly-2-open-source",
+]
+
+
+@pytest.mark.parametrize("claim", CORRECT_CLAIMS, ids=lambda iri: iri.removeprefix(CLAIMS))
+def test_correct_claims_are_not_flagged(bundled_report: Report, store, claim: str):
+    """Claims that the facts support get no Violation. Breaks if a rule fires on correct claims
+    (too strict a ceiling, a wrong derivation path) or if the claim disappears from the data."""
+    assert claim in claim_iris(store)
+    assert not [f for f in violations(bundled_report) if f.focus == claim]
+
+
+# --- incremental validation ----------------------------------------------------------------
+
+
+def test_a_changed_model_file_is_checked_with_its_dependents(store):
+    """Validating data/models/mistral-7b.ttl (a contributor's edit, replacing the bundled file) also
+    re-checks what depends on Mistral: Zephyr, fine-tuned from it, and the claims about Zephyr; and
+    nothing unrelated such as Alpaca. Breaks if the dependents query stops following derivations or
+    the report is not restricted to the change."""
+    report = check_files(Settings(root=REPO), [REPO / "data/models/mistral-7b.ttl"])
+    foci = {f.focus for f in report.findings}
+    zephyr_claims = claims_about(store, "zephyr-7b-beta")
+    assert f"{CLAIMS}zephyr-openness/pretraining-data" in foci
+    assert foci & zephyr_claims
+    assert any(f.focus.startswith(f"{CLAIMS}mistral-and-mixtral-openness/") for f in report.findings)
+    assert not [focus for focus in foci if "alpaca" in focus or "llama" in focus], sorted(foci)
+    about = claims_about(store, "mistral-7b", "zephyr-7b-beta")
+    for focus in foci:
+        assert focus.startswith((f"{BASE}model/mistral-7b", f"{BASE}model/zephyr-7b-beta")) or focus in about, focus
+
+
+def test_incremental_findings_equal_those_of_the_whole_graph():
+    """Checking one file reports, for the entities it reaches, exactly what validating the whole graph
+    reports for them: Pythia 12B and its fine-tune Dolly v2 12B conform in the whole graph, so
+    `mokg validate data/models/pythia-12b.ttl` must conform too. Breaks when incremental validation
+    evaluates shapes differently from full validation."""
+    settings = Settings(root=REPO)
+    incremental = check_files(settings, [REPO / "data/models/pythia-12b.ttl"])
+    foci = {f.focus for f in incremental.findings} | {f"{BASE}model/dolly-v2-12b", f"{BASE}model/pythia-12b"}
+    whole = {f for f in check_files(settings).findings if f.focus in foci}
+    assert set(incremental.findings) == whole, describe(incremental)
+
+
+def test_a_submission_with_an_ill_typed_date_is_rejected(tmp_path: Path):
+    """A submission whose dcterms:issued is a plain string, not an xsd:date/gYearMonth/gYear, gets the
+    ModelShape's Violation. Breaks if nested node shapes are not applied to a submission."""
+    path = tmp_path / "ill-typed-date.ttl"
+    text = fixture(1, "ok").read_text(encoding="utf-8")
+    path.write_text(text.replace('"2024-01"^^xsd:gYearMonth', '"January 2024"'), encoding="utf-8")
+    report = check_files(Settings(root=REPO), [path])
+    assert any(
+        f.focus == f"{BASE}model/fixture-rule-1-ok" and f.path == "http://purl.org/dc/terms/issued"
+        for f in violations(report)
+    ), describe(report)
+
+
+def test_every_finding_is_about_an_entity(tmp_path: Path):
+    """Each finding's focus is the IRI of a record, once per problem: nested results (sh:detail) are
+    details of their parent, not findings of their own. Breaks if pyshacl's nested results leak."""
+    root = tmp_path / "root"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO / folder, root / folder)
+    text = fixture(1, "ok").read_text(encoding="utf-8")
+    (root / "data/models/fixture-rule-1-ok.ttl").write_text(
+        text.replace('"2024-01"^^xsd:gYearMonth', '"January 2024"'), encoding="utf-8"
+    )
+    report = check_files(Settings(root=root))
+    assert any(f.focus == f"{BASE}model/fixture-rule-1-ok" for f in violations(report)), describe(report)
+    assert all(re.fullmatch(r"https?://\S+", f.focus) for f in report.findings), describe(report)
+
+
+# --- report formats ------------------------------------------------------------------------
+
+
+def test_report_as_json_model():
+    """The JSON model of the API and of `--format json`: a verdict, counts per severity and one result
+    per finding with its focus, severity, message, shape, value and file. Breaks if a field is
+    renamed or a count disagrees with the results."""
+    path = fixture(1, "bad")
+    report = checked(path)
+    body = report.to_model().model_dump(mode="json")
+    assert {"conforms", "violations", "warnings", "infos", "results"} <= set(body)
+    assert body["conforms"] is False
+    assert body["violations"] == 1
+    for severity, key in (("Violation", "violations"), ("Warning", "warnings"), ("Info", "infos")):
+        assert body[key] == sum(1 for r in body["results"] if r["severity"] == severity)
+    result = next(r for r in body["results"] if r["shape"] == RULE_SHAPES[1])
+    assert {"focus", "severity", "message", "path", "value", "shape", "source"} <= set(result)
+    assert result["focus"] == f"{BASE}claim/fixture-rule-1-bad"
+    assert result["severity"] == "Violation"
+    assert result["value"] == "Open with limitations"
+    assert result["source"] == shown(path)
+    # sh:message templates are filled in with the solution's values, none left unreplaced
+    assert '"Open with limitations"' in result["message"]
+    assert "level 3" in result["message"] and "level 2" in result["message"]
+    assert "{?" not in result["message"] and "{$" not in result["message"]
+
+
+def test_report_as_shacl_graph():
+    """to_graph() is a W3C SHACL validation report: one sh:ValidationReport with sh:conforms and one
+    sh:result per finding, each with focus node, severity, message and source shape. Breaks if
+    the report stops being readable by SHACL tools."""
+    report = checked(fixture(5, "bad"))
+    graph = report.to_graph()
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(node, SH.conforms).toPython() is False
+    results = list(graph.objects(node, SH.result))
+    assert len(results) == len(report.findings) == 2
+    for result in results:
+        assert (result, RDF.type, SH.ValidationResult) in graph
+        assert graph.value(result, SH.focusNode) == rdflib.URIRef(f"{BASE}claim/fixture-rule-5-bad")
+        assert graph.value(result, SH.resultSeverity) == SH.Violation
+        assert graph.value(result, SH.sourceShape) == rdflib.URIRef(RULE_SHAPES[5])
+        assert "Level 3 claimed for the weights" in str(graph.value(result, SH.resultMessage))
+
+    conforming = checked(fixture(5, "ok")).to_graph()
+    (node,) = conforming.subjects(RDF.type, SH.ValidationReport)
+    assert conforming.value(node, SH.conforms).toPython() is True
+    assert not list(conforming.objects(node, SH.result))
+
+
+# --- mokg validate -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "code"), [("bad", 1), ("ok", 0)])
+def test_cli_validate_exit_code(capsys: pytest.CaptureFixture[str], kind: str, code: int):
+    """`mokg validate FILE` exits 1 when the file has violations and 0 when it conforms, so CI can
+    gate a contribution on it. Breaks if the exit code stops following the verdict."""
+    assert run(capsys, "validate", "--root", str(REPO), str(fixture(1, kind)))[0] == code
+
+
+def test_cli_validate_unreadable_file_exits_2_with_file_and_line(capsys: pytest.CaptureFixture[str]):
+    """A file that is not valid Turtle ends with exit code 2 and its file:line on stderr, nothing on
+    stdout. Breaks if a parse error becomes a traceback or loses its position."""
+    path = TEST_DATA / "bad" / "unterminated.ttl"
+    code, out, err = run(capsys, "validate", "--root", str(REPO), str(path))
+    assert code == 2
+    assert out == ""
+    assert f"{path}:5:" in err
+    assert err.startswith("mokg validate: error:")
+
+
+def test_cli_validate_json(capsys: pytest.CaptureFixture[str]):
+    """`--format json` prints the report's JSON model. Breaks if the CLI and the API diverge."""
+    path = fixture(3, "bad")
+    code, out, _ = run(capsys, "validate", "--root", str(REPO), "--format", "json", str(path))
+    assert code == 1
+    body = json.loads(out)
+    assert body == checked(path).to_model().model_dump(mode="json")
+    assert any(r["shape"] == RULE_SHAPES[3] for r in body["results"])
+
+
+def test_cli_validate_turtle(capsys: pytest.CaptureFixture[str]):
+    """`--format turtle` prints a SHACL validation report that rdflib reads. Breaks if the output is not
+    Turtle or loses the verdict."""
+    code, out, _ = run(capsys, "validate", "--root", str(REPO), "--format", "turtle", str(fixture(4, "bad")))
+    assert code == 1
+    graph = rdflib.Graph().parse(data=out, format="turtle")
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(node, SH.conforms).toPython() is False
+    assert (None, SH.sourceShape, rdflib.URIRef(RULE_SHAPES[4])) in graph
+
+
+def test_cli_validate_text_groups_findings_by_entity(capsys: pytest.CaptureFixture[str]):
+    """The text report has one heading per entity (its IRI relative to the base, then its file) with
+    its findings indented below, then the totals. Breaks if findings are no longer grouped or the
+    file is no longer named."""
+    path = fixture(5, "bad")
+    code, out, _ = run(capsys, "validate", "--root", str(REPO), str(path))
+    assert code == 1
+    lines = out.splitlines()
+    headings = [line for line in lines if line.startswith("claim/fixture-rule-5-bad")]
+    assert headings == [f"claim/fixture-rule-5-bad  ({shown(path)})"]
+    start = lines.index(headings[0])
+    assert [line.split()[0] for line in lines[start + 1 : start + 3]] == ["Violation", "Violation"]
+    assert all(line.startswith("  ") for line in lines[start + 1 : start + 3])
+    assert "model/llama-7b" in out
+    assert BASE not in out
+    assert lines[-1] == "2 violations, 0 warnings, 0 infos: does not conform"
+
+
+def test_cli_validate_text_of_a_conforming_file(capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "validate", "--root", str(REPO), str(fixture(8, "ok")))
+    assert code == 0
+    assert out.splitlines()[-1].endswith(": conforms")
+
+
+# --- POST /validate ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with TestClient(create_app(Settings(root=REPO), store=store)) as test_client:
+        yield test_client
+
+
+def post(client: TestClient, body: bytes, media: str = "text/turtle", **headers: str):
+    return client.post("/validate", content=body, headers={"content-type": media, **headers})
+
+
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_service_reports_the_rule_a_submission_breaks(client: TestClient, rule: int):
+    """A Turtle submission is checked in the context of the published graph (its base models, data
+    sets and licences fetched from the store): each bad fixture gets its rule's violation. Breaks
+    if the context query misses a link a rule follows."""
+    response = post(client, fixture(rule, "bad").read_bytes())
+    assert response.status_code == 200
+    body = response.json()
+    assert body["conforms"] is False
+    assert any(
+        r["severity"] == "Violation"
+        and r["shape"] == RULE_SHAPES[rule]
+        and r["focus"] == f"{BASE}claim/fixture-rule-{rule}-bad"
+        for r in body["results"]
+    ), body
+
+
+@pytest.mark.parametrize("rule", RULE_NUMBERS)
+def test_service_accepts_a_conforming_submission(client: TestClient, rule: int):
+    """Each ok fixture conforms through the service too, i.e. the context it fetches is enough for
+    the structural shapes (creators, licences, datasets exist). Breaks if context is missing."""
+    response = post(client, fixture(rule, "ok").read_bytes())
+    assert response.status_code == 200
+    assert response.json()["conforms"] is True, response.json()
+
+
+def test_service_reads_json_ld(client: TestClient):
+    """A JSON-LD submission with IRIs relative to the base is read like Turtle: its references to the
+    published Llama 2, Hugging Face and Llama 2 licence resolve, so it conforms. Breaks if JSON-LD
+    bodies are refused or resolved against another base."""
+    response = post(client, (RULES / "submission.jsonld").read_bytes(), "application/ld+json")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["conforms"] is True, body
+    assert all(
+        r["focus"].startswith((f"{BASE}model/fixture-jsonld", f"{BASE}claim/fixture-jsonld")) for r in body["results"]
+    )
+
+
+def test_service_answers_turtle_when_asked(client: TestClient):
+    """With Accept: text/turtle the answer is the SHACL report in Turtle. Breaks if content
+    negotiation is lost."""
+    response = post(client, fixture(2, "bad").read_bytes(), accept="text/turtle")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    (node,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(node, SH.conforms).toPython() is False
+    assert (None, SH.sourceShape, rdflib.URIRef(RULE_SHAPES[2])) in graph
+
+
+def test_service_refuses_an_unsupported_media_type(client: TestClient):
+    """A body that is not Turtle, N-Triples or JSON-LD is refused with 415 naming what is accepted."""
+    response = post(client, fixture(1, "ok").read_bytes(), "text/plain")
+    assert response.status_code == 415
+    assert "text/turtle" in response.json()["detail"]
+
+
+def test_service_refuses_a_body_over_the_limit(store):
+    """A body larger than max_body_bytes is refused with 413, whether it declares its length or is
+    sent in chunks. Breaks if the limit is not enforced (a memory exhaustion risk)."""
+    body = fixture(1, "ok").read_bytes()
+    assert len(body) > 100
+    with TestClient(create_app(Settings(root=REPO, max_body_bytes=100), store=store)) as small:
+        declared = post(small, body)
+        assert declared.status_code == 413
+        assert f"has {len(body)} bytes" in declared.json()["detail"]
+        chunked = small.post("/validate", content=iter([body[:80], body[80:]]), headers={"content-type": "text/turtle"})
+        assert chunked.status_code == 413
+        assert "exceeds the limit of 100 bytes" in chunked.json()["detail"]
+
+
+def test_service_reports_broken_turtle_with_its_line(client: TestClient):
+    """Unparseable Turtle is a 400 whose message gives the line of the error. Breaks if a syntax
+    error becomes a 500 or loses its position."""
+    response = post(client, (TEST_DATA / "bad" / "unterminated.ttl").read_bytes())
+    assert response.status_code == 400
+    assert re.search(r"request body:5\b", response.json()["detail"]), response.json()
+
+
+def test_service_refuses_a_body_that_describes_no_entity(client: TestClient):
+    """A body without any rdf:type describes no record to check: 400, not an empty 'conforms'."""
+    body = b'<model/untyped> <http://www.w3.org/2000/01/rdf-schema#label> "Untyped"@en .\n'
+    response = post(client, body)
+    assert response.status_code == 400
+    assert "rdf:type" in response.json()["detail"]
+
+
+def test_service_stores_nothing(client: TestClient, store):
+    """Validation never writes: the store is the same after submissions as before. Breaks if the
+    submission graph is added to the published graph."""
+    before = store.stats()
+    assert post(client, fixture(7, "ok").read_bytes()).status_code == 200
+    assert post(client, (RULES / "submission.jsonld").read_bytes(), "application/ld+json").status_code == 200
+    assert store.stats() == before
+    assert described(store, f"{BASE}model/llama-2-7b")
+    assert not described(store, f"{BASE}model/fixture-rule-7-ok")
+    assert not described(store, f"{BASE}model/fixture-jsonld")
