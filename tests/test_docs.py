@@ -66,6 +66,24 @@ def test_data_model_diagram_is_well_formed_svg():
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_claim_problems_doc_lists_exactly_the_violations_found():
+    """docs/claim-problems.md explains every violation on the bundled graph, and nothing else."""
+    from mokg.config import Settings
+    from mokg.validation import check_files
+
+    base = "https://w3id.org/mokg/"
+    documented = set(
+        re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| (\w+) \|", (REPO / "docs" / "claim-problems.md").read_text(), re.M)
+    )
+    report = check_files(Settings(root=REPO))
+    found = {
+        (f.focus.removeprefix(base), (f.value or "").removeprefix(base), (f.shape or "").rsplit("#", 1)[-1])
+        for f in report.findings
+        if f.severity == "Violation"
+    }
+    assert documented == found
+
+
 if __name__ == "__main__":
     import os
 
