@@ -525,3 +525,16 @@ def test_service_stores_nothing(client: TestClient, store):
     assert described(store, f"{BASE}model/llama-2-7b")
     assert not described(store, f"{BASE}model/fixture-rule-7-ok")
     assert not described(store, f"{BASE}model/fixture-jsonld")
+
+
+def test_cli_reads_json_ld(capsys: pytest.CaptureFixture[str]):
+    """`mokg validate` takes JSON-LD as well as Turtle: a conforming JSON-LD record exits 0."""
+    assert main(["validate", str(RULES / "submission.jsonld")]) == 0
+    assert "0 violations" in capsys.readouterr().out
+
+
+def test_turtle_report_keeps_iri_values():
+    """sh:value is an IRI when the offending value is an entity (the model a claim rule checked)."""
+    report = check_files(Settings(root=REPO), [fixture(5, "bad")])
+    values = set(report.to_graph().objects(None, SH.value))
+    assert rdflib.URIRef(f"{BASE}model/fixture-rule-5-bad") in values

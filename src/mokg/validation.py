@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -61,6 +61,7 @@ class Finding:
     shape: str | None = None
     source: str | None = field(default=None, compare=False)
     kind: str | None = field(default=None, compare=False)
+    value_is_iri: bool = field(default=False, compare=False)
 
 
 class ResultModel(BaseModel):
@@ -118,7 +119,10 @@ class Report:
             violations=self.count("Violation"),
             warnings=self.count("Warning"),
             infos=self.count("Info"),
-            results=[ResultModel(**vars(finding)) for finding in self.findings],
+            results=[
+                ResultModel(**{name: getattr(finding, name) for name in ResultModel.model_fields})
+                for finding in self.findings
+            ],
         )
 
     def to_graph(self) -> rdflib.Graph:
@@ -138,7 +142,8 @@ class Report:
             if finding.path:
                 graph.add((result, SH.resultPath, rdflib.URIRef(finding.path)))
             if finding.value:
-                graph.add((result, SH.value, rdflib.Literal(finding.value)))
+                value = rdflib.URIRef(finding.value) if finding.value_is_iri else rdflib.Literal(finding.value)
+                graph.add((result, SH.value, value))
             if finding.shape:
                 graph.add((result, SH.sourceShape, rdflib.URIRef(finding.shape)))
         return graph
@@ -319,10 +324,7 @@ class Validator:
             findings.extend(self._sparql_findings(store, constraint, focus_nodes))
         kinds = _kinds(store, {f.focus for f in findings})
         sources = sources or {}
-        located = {
-            Finding(f.focus, f.severity, f.message, f.path, f.value, f.shape, sources.get(f.focus), kinds.get(f.focus))
-            for f in findings
-        }
+        located = {replace(f, source=sources.get(f.focus), kind=kinds.get(f.focus)) for f in findings}
         return Report(tuple(sorted(located)))
 
     def _core_findings(self, data: rdflib.Graph) -> list[Finding]:
@@ -344,6 +346,7 @@ class Validator:
                     message=str(message or "constraint not met"),
                     path=_text(results.value(result, SH.resultPath)),
                     value=_text(results.value(result, SH.value)),
+                    value_is_iri=isinstance(results.value(result, SH.value), rdflib.URIRef),
                     shape=_text(shape),
                 )
             )
@@ -373,6 +376,7 @@ class Validator:
                     message=message,
                     path=bindings["path"].value if "path" in bindings else None,
                     value=bindings["value"].value if "value" in bindings else None,
+                    value_is_iri=isinstance(bindings.get("value"), ox.NamedNode),
                     shape=constraint.shape,
                 )
             )
