@@ -8,15 +8,34 @@ with. Nothing else in mokg decides those numbers.
     ├── ConfigError           exit 2             settings that cannot work (bad base IRI…)
     ├── LoadError             exit 2, HTTP 400   unreadable input (file, line, column)
     ├── QueryError            exit 2, HTTP 400   a SPARQL query the engine rejects
-    ├── PayloadTooLarge              HTTP 413   a request body over the configured limit
-    └── UnsupportedMediaType         HTTP 415   a request body in a format mokg does not read
+    ├── PayloadTooLarge              HTTP 413   a request body or query over the configured limit
+    ├── UnsupportedMediaType         HTTP 415   a request body in a format mokg does not read
+    ├── NotAcceptable                HTTP 406   no offered format fits the Accept header
+    ├── MethodNotAllowed             HTTP 405   e.g. PUT on /sparql
+    ├── ReadOnly                     HTTP 403   SPARQL Update or Graph Store writes: the service is read-only
+    ├── QueryTimeout                 HTTP 503   a query ran past the time limit and was stopped
+    ├── StoreUnavailable     exit 1, HTTP 502   a remote store that cannot be reached or answers with an error
+    └── StoreTimeout         exit 1, HTTP 504   a remote store that does not answer in time
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ConfigError", "LoadError", "MokgError", "PayloadTooLarge", "QueryError", "UnsupportedMediaType"]
+__all__ = [
+    "ConfigError",
+    "LoadError",
+    "MethodNotAllowed",
+    "MokgError",
+    "NotAcceptable",
+    "PayloadTooLarge",
+    "QueryError",
+    "QueryTimeout",
+    "ReadOnly",
+    "StoreTimeout",
+    "StoreUnavailable",
+    "UnsupportedMediaType",
+]
 
 
 class MokgError(Exception):
@@ -78,3 +97,47 @@ class UnsupportedMediaType(MokgError):
     """A request body's media type is not one mokg can read."""
 
     http_status = 415
+
+
+class NotAcceptable(MokgError):
+    """No format mokg offers for this result fits the request's Accept header (or ``format``)."""
+
+    http_status = 406
+
+    def __init__(self, message: str, offered: list[str]) -> None:
+        self.offered = offered
+        super().__init__(f"{message}; offered: {', '.join(offered)}")
+
+
+class MethodNotAllowed(MokgError):
+    """The HTTP method is not one the resource answers (the allowed ones are named)."""
+
+    http_status = 405
+
+    def __init__(self, message: str, allowed: list[str]) -> None:
+        self.allowed = allowed
+        super().__init__(message)
+
+
+class ReadOnly(MokgError):
+    """A write (SPARQL Update, Graph Store Protocol) on the public, read-only service."""
+
+    http_status = 403
+
+
+class QueryTimeout(MokgError):
+    """A query ran past the configured time limit and its evaluation was stopped."""
+
+    http_status = 503
+
+
+class StoreUnavailable(MokgError):
+    """A remote store could not be reached, or answered with an error."""
+
+    http_status = 502
+
+
+class StoreTimeout(MokgError):
+    """A remote store did not answer within the time limit."""
+
+    http_status = 504

@@ -67,8 +67,19 @@ class Store(ABC):
         """Make ``quads`` (all in ``graph``) the whole content of one named graph."""
 
     @abstractmethod
-    def query(self, sparql: str) -> QueryResult:
-        """Run a SPARQL query over the union of the named graphs; :class:`QueryError` if rejected."""
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; :class:`QueryError` if the engine rejects it.
+
+        The default graph is the union of the named graphs unless ``default_graphs`` names the
+        graphs to use instead (SPARQL protocol ``default-graph-uri``, which wins over ``FROM``);
+        ``named_graphs`` restricts what ``GRAPH`` sees (``named-graph-uri``).
+        """
 
     def graphs_under(self, prefix: str) -> list[ox.Quad]:
         """The triples of every named graph whose name starts with ``prefix`` (e.g. the shapes)."""
@@ -117,9 +128,20 @@ class EmbeddedStore(Store):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
 
-    def query(self, sparql: str) -> QueryResult:
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResult:
+        dataset: dict[str, object] = {"use_default_graph_as_union": True}
+        if default_graphs is not None:
+            dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
+        if named_graphs is not None:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return self._store.query(sparql, prefixes=PREFIXES, **dataset)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error.msg}") from None
         except (OSError, ValueError) as error:
