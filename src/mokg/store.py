@@ -135,12 +135,12 @@ class EmbeddedStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
-        dataset: dict[str, object] = {"use_default_graph_as_union": True}
-        if default_graphs is not None:
-            dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
-        if named_graphs is not None:
-            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
+            dataset: dict[str, object] = {"use_default_graph_as_union": True}
+            if default_graphs is not None:
+                dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
+            if named_graphs is not None:
+                dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
             return self._store.query(sparql, prefixes=PREFIXES, **dataset)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error.msg}") from None
