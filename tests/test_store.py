@@ -104,3 +104,58 @@ def test_the_bad_fixture_folder_is_not_loadable():
     for path in (TEST_DATA / "bad").iterdir():
         with pytest.raises(LoadError):
             parse_file(path, BASE, ox.NamedNode(f"{BASE}graph/x"))
+
+
+def _three_graphs() -> EmbeddedStore:
+    store = EmbeddedStore()
+    store.replace(
+        [ox.Quad(ox.NamedNode(f"http://g/{i}"), ox.NamedNode("http://p"), ox.Literal(str(i)), ox.NamedNode(f"http://g/{i}"))
+         for i in (1, 2, 3)]
+    )  # fmt: skip
+    return store
+
+
+def values_of(store: EmbeddedStore, sparql: str, **dataset) -> set[str]:
+    return {row["o"].value for row in store.query(sparql, **dataset)}
+
+
+def test_the_querys_own_dataset_is_honoured():
+    """FROM must restrict the default graph even though the store's default is the union."""
+    store = _three_graphs()
+    assert values_of(store, "SELECT ?o WHERE { ?s ?p ?o }") == {"1", "2", "3"}
+    assert values_of(store, "SELECT ?o FROM <http://g/3> WHERE { ?s ?p ?o }") == {"3"}
+    assert values_of(store, "SELECT ?o FROM NAMED <http://g/2> WHERE { GRAPH ?g { ?s ?p ?o } }") == {"2"}
+
+
+def test_protocol_dataset_wins_and_leaves_the_other_part_empty():
+    """SPARQL protocol: given default-graph-uri or named-graph-uri, the dataset is exactly those."""
+    store = _three_graphs()
+    assert values_of(store, "SELECT ?o FROM <http://g/3> WHERE { ?s ?p ?o }", default_graphs=["http://g/1"]) == {"1"}
+    assert values_of(store, "SELECT ?o WHERE { ?s ?p ?o }", named_graphs=["http://g/1"]) == set()
+    assert values_of(store, "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=["http://g/1"]) == set()
+    assert values_of(
+        store, "SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", default_graphs=["http://g/1"], named_graphs=["http://g/2"]
+    ) == {"2"}
+
+
+def test_relative_iris_resolve_against_the_given_base():
+    store = _three_graphs()
+    assert values_of(store, "SELECT ?o WHERE { <1> ?p ?o }", base_iri="http://g/") == {"1"}
+
+
+@pytest.mark.parametrize(
+    ("query", "declares"),
+    [
+        ("SELECT * FROM <x> WHERE { ?s ?p ?o }", True),
+        ("ask from named <x> {}", True),
+        ("SELECT * { ?s <http://ex/FROM> ?o }", False),
+        ("SELECT * { ?s ex:FROM ?o }", False),
+        ('SELECT * { ?s ?p "FROM here" } # FROM', False),
+        ("SELECT (1 AS ?from) {}", False),
+        ("SELECT * { ?s ?p ?o FILTER(?a < ?b) }", False),
+    ],
+)
+def test_declares_dataset(query: str, declares: bool):
+    from mokg.store import declares_dataset
+
+    assert declares_dataset(query) is declares

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import open_store
+from mokg.graph import connect, open_store
 from mokg.loader import discover, load_files
+from mokg.rules import run_rules
 from mokg.store import EmbeddedStore, QueryResult, Store
 from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
@@ -52,7 +53,7 @@ def _reading_store(args: argparse.Namespace) -> Store:
     settings = _settings(args)
     if settings.store is None:
         return open_store(settings)
-    store = EmbeddedStore(settings.store)
+    store = connect(settings.store)
     if store.stats().quads == 0:
         raise MokgError(f"store {settings.store} is empty: run `mokg load --store {settings.store}` first")
     return store
@@ -64,8 +65,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     files = discover(settings.root, settings.base_iri)
     quads = load_files(files, settings.base_iri)
-    store = EmbeddedStore(settings.store)
+    store = connect(settings.store) if settings.store else EmbeddedStore()
     store.replace(quads)
+    run_rules(store, settings.base_iri)
     seconds = time.perf_counter() - started
     where = settings.store or "memory (use --store PATH to keep it)"
     print(f"loaded {len(files)} files, {len(quads)} triples into {where} in {seconds:.2f} s")
@@ -182,7 +184,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help="on-disk store folder (default: in memory, env MOKG_STORE)")
+    parser.add_argument(
+        "--store", help="on-disk store folder, or an Oxigraph server URL (default: in memory, env MOKG_STORE)"
+    )
     parser.add_argument("--root", type=Path, help="folder with ontology/, shapes/, data/ (default: the bundled graph)")
     parser.add_argument("--base", help="base IRI of the entities (default: https://w3id.org/mokg/, env MOKG_BASE_IRI)")
 

@@ -37,10 +37,23 @@ class Settings(BaseModel):
         description="Base IRI of published entities; data files' relative IRIs resolve against it.",
     )
     root: Path = Field(default_factory=bundled_root, description="Folder with ontology/, shapes/ and data/.")
-    store: Path | None = Field(None, description="On-disk store folder; in memory when unset.")
+    store: str | None = Field(
+        None, description="On-disk store folder, or the URL of an Oxigraph server; in memory when unset."
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body the service reads (413 beyond).")
+    max_query_length: int = Field(100_000, gt=0, description="Longest SPARQL query accepted, in characters (413).")
+    query_timeout: float = Field(5.0, gt=0, description="Seconds a SPARQL query may run before it is stopped (503).")
+    result_cap: int = Field(10_000, gt=0, description="Most rows (or triples) in a SPARQL result; beyond, it is cut.")
+    query_workers: int = Field(2, gt=0, description="Processes evaluating SPARQL queries in parallel.")
+    cache_max_age: int = Field(300, ge=0, description="Seconds GET responses of /sparql may be cached (Cache-Control).")
+
+    @field_validator("store", mode="before")
+    @classmethod
+    def _store_as_text(cls, value: object) -> object:
+        """A folder may be given as a Path; it is kept as text, like a URL."""
+        return str(value) if isinstance(value, os.PathLike) else value
 
     @field_validator("base_iri")
     @classmethod

@@ -105,8 +105,11 @@ class NotAcceptable(MokgError):
     http_status = 406
 
     def __init__(self, message: str, offered: list[str]) -> None:
-        self.offered = offered
-        super().__init__(f"{message}; offered: {', '.join(offered)}")
+        super().__init__(message, offered)  # both in args: the error pickles (query workers send it)
+        self.message, self.offered = message, list(offered)
+
+    def __str__(self) -> str:
+        return f"{self.message}; offered: {', '.join(self.offered)}"
 
 
 class MethodNotAllowed(MokgError):
@@ -115,8 +118,11 @@ class MethodNotAllowed(MokgError):
     http_status = 405
 
     def __init__(self, message: str, allowed: list[str]) -> None:
-        self.allowed = allowed
-        super().__init__(message)
+        super().__init__(message, allowed)
+        self.message, self.allowed = message, list(allowed)
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ReadOnly(MokgError):

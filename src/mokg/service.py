@@ -6,22 +6,32 @@ computed then, not per request: the graph changes only on reload.
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from mokg import __version__
 from mokg.config import Settings
-from mokg.errors import LoadError, MokgError, PayloadTooLarge, UnsupportedMediaType
+from mokg.errors import LoadError, MethodNotAllowed, MokgError, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from mokg.graph import open_store
 from mokg.loader import parse_bytes
-from mokg.store import Store
+from mokg.sparql import GRAPH_FORMATS, QueryPool, load_examples, negotiate, parse_request
+from mokg.store import EmbeddedStore, Store
 from mokg.validation import ReportModel, Validator, context_query, typed_subjects
+from mokg.vocab import PREFIXES
 
 __all__ = ["Health", "StatsResponse", "create_app"]
 
@@ -57,7 +67,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         app.state.loaded_at = datetime.now(UTC)
         app.state.validator = Validator.from_quads(app.state.store.graphs_under(f"{settings.base_iri}graph/shapes/"))
         app.state.ontology = app.state.store.graphs_under(f"{settings.base_iri}graph/ontology/")
+        app.state.version = hashlib.sha256(f"{app.state.loaded_at.isoformat()} {app.state.stats}".encode()).hexdigest()
+        app.state.graphs = sorted(
+            row["g"].value for row in app.state.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        )
+        app.state.pool = None
+        app.state.snapshot = None
         yield
+        if app.state.pool is not None:
+            app.state.pool.close()
+        if app.state.snapshot is not None:
+            shutil.rmtree(app.state.snapshot, ignore_errors=True)
 
     app = FastAPI(
         title="mokg",
@@ -66,11 +86,26 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "X-Result-Truncated", "Content-Location"],
+    )
+    app.mount("/static", StaticFiles(packages=[("mokg", "static")]), name="static")
 
     @app.exception_handler(MokgError)
     async def mokg_error(request: Request, error: MokgError) -> JSONResponse:
         """Every user-caused error becomes its HTTP status with a one-line message, never a 500."""
-        return JSONResponse({"detail": str(error)}, status_code=error.http_status)
+        body: dict[str, object] = {"detail": str(error)}
+        headers = {}
+        if isinstance(error, NotAcceptable):
+            body["offered"] = error.offered
+        if isinstance(error, MethodNotAllowed):
+            headers["Allow"] = ", ".join(error.allowed)
+        return JSONResponse(body, status_code=error.http_status, headers=headers)
 
     @app.get("/health", response_model=Health, tags=["service"])
     def health(request: Request) -> Health:
@@ -92,6 +127,117 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         return StatsResponse(
             triples=counted.quads, derived=counted.derived, graphs=counted.graphs, classes=counted.classes
         )
+
+    @app.api_route(
+        "/sparql",
+        methods=["GET", "POST", "PUT", "DELETE", "PATCH"],
+        tags=["sparql"],
+        summary="SPARQL 1.1 Protocol endpoint (read-only)",
+        responses={
+            200: {
+                "description": "The query result, in the negotiated format; without a query, the service "
+                "description (Turtle and other RDF formats) or, for browsers, the query page.",
+                "content": {media: {} for media in [*SPARQL_RESULT_TYPES, "text/html"]},
+            },
+            304: {"description": "Not modified (GET with a matching If-None-Match)."},
+            400: {"description": "Malformed query, with the parser's message and position."},
+            403: {"description": "SPARQL Update: the endpoint is read-only."},
+            405: {"description": "A method other than GET or POST."},
+            406: {"description": "No offered format fits Accept / format; the offers are listed."},
+            413: {"description": "Query or body over the limits."},
+            415: {"description": "A POST body that is neither a form nor application/sparql-query."},
+            503: {"description": "The query ran past the time limit and was stopped."},
+        },
+        openapi_extra={
+            "parameters": [
+                {"name": "query", "in": "query", "schema": {"type": "string"}, "description": "The SPARQL query."},
+                {
+                    "name": "default-graph-uri",
+                    "in": "query",
+                    "schema": {"type": "array", "items": {"type": "string"}},
+                    "description": "Graphs forming the default graph (overrides FROM; default: all graphs' union).",
+                },
+                {
+                    "name": "named-graph-uri",
+                    "in": "query",
+                    "schema": {"type": "array", "items": {"type": "string"}},
+                    "description": "Graphs visible to GRAPH (overrides FROM NAMED).",
+                },
+                {
+                    "name": "format",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "json, xml, csv, tsv (results); ttl, nt, jsonld, rdf (graphs); wins over Accept.",
+                },
+            ]
+        },
+    )
+    @app.api_route("/sparql/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    async def sparql(request: Request) -> Response:
+        """SPARQL 1.1 Protocol: GET ``?query=``, POST form, POST ``application/sparql-query``.
+
+        Read-only; every query is stopped after ``query_timeout`` seconds; results are cut at
+        ``result_cap`` rows (``X-Result-Truncated`` says so); GET answers carry an ETag and
+        Cache-Control (the graph changes only on reload).
+        """
+        body = await _read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
+        parsed = parse_request(
+            request.method,
+            request.query_params.multi_items(),
+            request.headers.get("content-type"),
+            body,
+            accept=request.headers.get("accept"),
+            max_query_length=settings.max_query_length,
+        )
+        state = request.app.state
+        if parsed is None:
+            return _service_description(request)
+        headers = {"Vary": "Accept, Accept-Encoding"}
+        if request.method == "GET":
+            key = f"{state.version} {request.url.query} {request.headers.get('accept', '')}"
+            etag = f'"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+            headers.update({"ETag": etag, "Cache-Control": f"public, max-age={settings.cache_max_age}"})
+            if etag in request.headers.get("if-none-match", ""):
+                return Response(status_code=304, headers=headers)
+        else:
+            headers["Cache-Control"] = "no-store"
+        answer = await _query_pool(request.app).run(parsed)
+        if answer.truncated is not None:
+            headers["X-Result-Truncated"] = str(answer.truncated)
+        return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+    def _query_pool(app: FastAPI) -> QueryPool:
+        """The worker pool, started on the first query (not every app a test creates needs one)."""
+        state = app.state
+        if state.pool is None:
+            if isinstance(state.store, EmbeddedStore):
+                state.snapshot = Path(tempfile.mkdtemp(prefix="mokg-snapshot-"))
+                state.store.snapshot(state.snapshot)
+                location = str(state.snapshot)
+            else:
+                location = settings.store or ""
+            state.pool = QueryPool(
+                location,
+                workers=settings.query_workers,
+                timeout=settings.query_timeout,
+                cap=settings.result_cap,
+                base_iri=settings.base_iri,
+            )
+        return state.pool
+
+    def _service_description(request: Request) -> Response:
+        """SPARQL 1.1 Service Description for tools; the query page for browsers."""
+        offered = [*GRAPH_FORMATS, "text/html"]
+        media = negotiate(offered, request.headers.get("accept"), request.query_params.get("format"))
+        if media == "text/html":
+            page = TEMPLATES.get_template("sparql.html").render(
+                examples=load_examples(), endpoint=str(request.url.path), static="/static", version=__version__
+            )
+            return HTMLResponse(page, headers={"Vary": "Accept"})
+        endpoint = str(request.url.remove_query_params(request.query_params.keys()))
+        triples = describe_service(endpoint, request.app.state.graphs, request.app.state.stats.quads, settings)
+        body = ox.serialize(triples, format=GRAPH_FORMATS[media][0], prefixes={**PREFIXES, "sd": SD})
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
 
     @app.post(
         "/validate",
@@ -135,6 +281,65 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         return JSONResponse(report.to_model().model_dump())
 
     return app
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+SPARQL_RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    *GRAPH_FORMATS,
+]
+TEMPLATES = Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
+
+
+def describe_service(endpoint: str, graphs: list[str], triples: int, settings: Settings) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of the endpoint: language, formats, dataset, limits."""
+    service, dataset, default = ox.NamedNode(endpoint), ox.BlankNode(), ox.BlankNode()
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{SD}{name}")
+
+    rdf_type = ox.NamedNode(f"{PREFIXES['rdf']}type")
+    statements = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), service),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+        ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, ox.NamedNode(f"{PREFIXES['dcterms']}title"), ox.Literal("mokg SPARQL endpoint")),
+        ox.Triple(
+            service,
+            ox.NamedNode(f"{PREFIXES['rdfs']}comment"),
+            ox.Literal(
+                f"Read-only. Queries are stopped after {settings.query_timeout:g} s; results are cut at "
+                f"{settings.result_cap} rows or triples (the X-Result-Truncated header says so). The default "
+                "graph is the union of all named graphs: one per source file, and one per derivation rule."
+            ),
+        ),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, rdf_type, sd("Graph")),
+        ox.Triple(
+            default,
+            ox.NamedNode("http://rdfs.org/ns/void#triples"),
+            ox.Literal(str(triples), datatype=ox.NamedNode(f"{PREFIXES['xsd']}integer")),
+        ),
+    ]
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):  # fmt: skip
+        statements.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(f"{_FORMATS}{name}")))
+    for graph in graphs:
+        node = ox.BlankNode()
+        statements += [
+            ox.Triple(dataset, sd("namedGraph"), node),
+            ox.Triple(node, rdf_type, sd("NamedGraph")),
+            ox.Triple(node, sd("name"), ox.NamedNode(graph)),
+        ]
+    return statements
 
 
 #: Media types ``POST /validate`` reads, and their parsers.

@@ -12,6 +12,7 @@ which file each triple was written.
 
 from __future__ import annotations
 
+import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from mokg.errors import QueryError
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
-__all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store"]
+__all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "declares_dataset"]
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -50,6 +51,39 @@ SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {{
 """
 
 
+# What a SPARQL query's words are not: comments, strings, IRIs (so "FROM" inside them is skipped).
+_NOT_WORDS = re.compile(
+    r"#[^\n]*"
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_FROM = re.compile(r"(?<![\w:.$?-])FROM(?![\w:-])", re.IGNORECASE)
+
+
+def declares_dataset(sparql: str) -> bool:
+    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``).
+
+    Such a query must be answered over that dataset, not over the union default graph the
+    store offers otherwise (SPARQL 1.1 Query §13.2).
+    """
+    return bool(_FROM.search(_NOT_WORDS.sub(" ", sparql)))
+
+
+def _dataset(
+    sparql: str, default_graphs: Sequence[str] | None, named_graphs: Sequence[str] | None
+) -> dict[str, object]:
+    """The dataset arguments pyoxigraph needs for a query (see :meth:`Store.query`)."""
+    if default_graphs is None and named_graphs is None:
+        return {} if declares_dataset(sparql) else {"use_default_graph_as_union": True}
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
+        "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()],
+    }
+
+
 def _literal(text: str) -> str:
     """``text`` as a SPARQL string literal, safely escaped."""
     return str(ox.Literal(text))
@@ -73,12 +107,15 @@ class Store(ABC):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL query; :class:`QueryError` if the engine rejects it.
 
-        The default graph is the union of the named graphs unless ``default_graphs`` names the
-        graphs to use instead (SPARQL protocol ``default-graph-uri``, which wins over ``FROM``);
-        ``named_graphs`` restricts what ``GRAPH`` sees (``named-graph-uri``).
+        The dataset is, in this order: the protocol's ``default_graphs`` / ``named_graphs``
+        (``default-graph-uri`` / ``named-graph-uri``; either one alone leaves the other part
+        empty, and both win over ``FROM``); else the query's own ``FROM`` / ``FROM NAMED``; else
+        the union of all named graphs as default graph, with every named graph visible.
+        ``base_iri`` resolves relative IRIs in the query.
         """
 
     def graphs_under(self, prefix: str) -> list[ox.Quad]:
@@ -106,10 +143,27 @@ class EmbeddedStore(Store):
     the store is touched (see :func:`mokg.loader.load_files`), then written with a bulk load.
     """
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
-        self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        if read_only and path is None:
+            raise ValueError("only an on-disk store can be opened read-only")
+        self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)) if path else ox.Store()
         self._lock = threading.Lock()
+
+    def snapshot(self, target: Path) -> None:
+        """Copy the store to ``target`` (an empty folder), for read-only readers in other processes.
+
+        On disk this is a RocksDB checkpoint (hard links, cheap); in memory, a bulk copy.
+        """
+        with self._lock:
+            if self.path is not None:
+                self._store.flush()
+                self._store.backup(str(target))
+            else:
+                copy = ox.Store(str(target))
+                copy.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
+                copy.flush()
+                del copy
 
     def replace(self, quads: Sequence[ox.Quad]) -> None:
         with self._lock:
@@ -134,14 +188,11 @@ class EmbeddedStore(Store):
         *,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         try:
-            dataset: dict[str, object] = {"use_default_graph_as_union": True}
-            if default_graphs is not None:
-                dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
-            if named_graphs is not None:
-                dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            return self._store.query(sparql, prefixes=PREFIXES, **dataset)
+            dataset = _dataset(sparql, default_graphs, named_graphs)
+            return self._store.query(sparql, prefixes=PREFIXES, base_iri=base_iri, **dataset)
         except SyntaxError as error:
             raise QueryError(f"SPARQL syntax error: {error.msg}") from None
         except (OSError, ValueError) as error:
