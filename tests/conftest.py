@@ -1,8 +1,15 @@
-"""Shared fixtures: the bundled graph loaded once per run, a tiny root, a free port."""
+"""Shared fixtures: the bundled graph loaded once per run, a tiny root, a free port, an Oxigraph server."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +47,74 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+OXIGRAPH = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+#: Seconds a server may take to start answering, or to stop.
+STARTUP_LIMIT = 15.0
+STOP_LIMIT = 10.0
+
+
+class OxigraphServer:
+    """``oxigraph serve`` on a free port of 127.0.0.1, on disk so that it can be stopped and started again."""
+
+    def __init__(self, folder: Path, *, timeout_s: int | None = None) -> None:
+        self.location = folder / "db"
+        self.log = folder / "oxigraph.log"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.timeout_s = timeout_s
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> OxigraphServer:
+        args = [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        if self.timeout_s is not None:
+            args += ["--timeout-s", str(self.timeout_s)]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + STARTUP_LIMIT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve exited with {self.process.returncode}: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/", timeout=1):
+                    return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not answer within {STARTUP_LIMIT} s: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_LIMIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_LIMIT)
+        self.process = None
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """The server of the bundled graph, for the whole run; --timeout-s only bounds a runaway query."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"), timeout_s=30).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def loaded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """An Oxigraph server holding the bundled graph, loaded through the CLI: `mokg load --store URL`."""
+    from mokg.cli import main
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-loaded"), timeout_s=30).start()
+    try:
+        assert main(["load", "--root", str(REPO), "--store", server.url]) == 0
+        yield server
+    finally:
+        server.stop()

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from conftest import TINY_ROOT, free_port
+from conftest import TEST_DATA, TINY_ROOT, free_port
 from fastapi.testclient import TestClient
 
 from mokg.config import Settings
@@ -68,3 +68,19 @@ def test_mokg_serve_answers_on_its_port():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_every_route_works_over_a_remote_store(loaded_server, store):
+    """/health, /stats and POST /validate answer over an Oxigraph server as over the embedded store."""
+    bad = (TEST_DATA / "rules" / "rule-5-bad.ttl").read_bytes()
+    answers = []
+    for app in (
+        create_app(Settings(), store=store),
+        create_app(Settings(store=loaded_server.url), load=False),
+    ):
+        with TestClient(app) as client:
+            stats = client.get("/stats").json()
+            report = client.post("/validate", content=bad, headers={"content-type": "text/turtle"}).json()
+            answers.append((stats["triples"], stats["classes"], report["conforms"], report["violations"]))
+    assert answers[0] == answers[1]
+    assert answers[0][2] is False

@@ -15,9 +15,10 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, REPO, free_port
+from conftest import BASE, REPO, TINY_ROOT, OxigraphServer, free_port
 from fastapi.testclient import TestClient
 
+from mokg.cli import main
 from mokg.config import Settings
 from mokg.errors import MethodNotAllowed, NotAcceptable, PayloadTooLarge, QueryError, ReadOnly, UnsupportedMediaType
 from mokg.service import create_app
@@ -27,10 +28,16 @@ MODELS = "SELECT ?m WHERE { ?m a mokg:Model } ORDER BY ?m"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 5,000^3 rows: hours
 
 
-@pytest.fixture(scope="module")
-def client(store):
+@pytest.fixture(scope="module", params=["embedded", "remote"])
+def client(request, store):
+    """The service over the embedded store, and over an Oxigraph server loaded through `mokg load`."""
     settings = Settings(root=REPO, result_cap=5, max_query_length=2000, query_timeout=20)
-    with TestClient(create_app(settings, store=store)) as test_client:
+    if request.param == "embedded":
+        app = create_app(settings, store=store)
+    else:
+        url = request.getfixturevalue("loaded_server").url
+        app = create_app(settings.model_copy(update={"store": url}), load=False)
+    with TestClient(app) as test_client:
         yield test_client
 
 
@@ -329,3 +336,51 @@ def test_slow_query_is_stopped_while_the_server_keeps_answering(server):
     assert len(workers_after) >= 2
     after = httpx.get(f"{url}/sparql", params={"query": "SELECT ?m WHERE { ?m a mokg:Model } LIMIT 1"}, timeout=10)
     assert after.status_code == 200 and len(after.json()["results"]["bindings"]) == 1
+
+
+# --- over a remote store: errors of the store itself --------------------------------------------
+
+
+@pytest.fixture
+def scratch_server(tmp_path: Path):
+    server = OxigraphServer(tmp_path).start()
+    assert main(["load", "--root", str(TINY_ROOT), "--store", server.url]) == 0
+    yield server
+    server.stop()
+
+
+def test_a_remote_store_that_is_down_gets_502_then_recovers(scratch_server):
+    settings = Settings(root=TINY_ROOT, store=scratch_server.url, query_timeout=5)
+    with TestClient(create_app(settings, load=False)) as client:
+        assert client.get("/sparql", params={"query": "ASK { ?m a mokg:Model }"}).json()["boolean"] is True
+        scratch_server.stop()
+        down = client.get("/sparql", params={"query": "ASK { ?m a mokg:Model }", "format": "xml"})
+        assert down.status_code == 502
+        assert scratch_server.url in down.json()["detail"]
+        scratch_server.start()
+        back = client.get("/sparql", params={"query": "ASK { ?m a mokg:Model }", "format": "json"})
+        assert back.status_code == 200 and back.json()["boolean"] is True
+
+
+def test_a_slow_remote_store_gets_504_then_queries_work(loaded_server):
+    """The remote store's own limit (90 % of the query limit) answers 504 before the worker is stopped."""
+    settings = Settings(root=REPO, store=loaded_server.url, query_timeout=2)
+    with TestClient(create_app(settings, load=False)) as client:
+        slow = client.get("/sparql", params={"query": SLOW})
+        assert slow.status_code == 504
+        assert "no answer within" in slow.json()["detail"]
+        fast = client.get("/sparql", params={"query": "ASK { ?m a mokg:Model }"})
+        assert fast.status_code == 200 and fast.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("path", ["/store", "/rdf-graph-store", "/sparql/store", "/data"])
+@pytest.mark.parametrize("method", ["PUT", "POST", "DELETE"])
+def test_graph_store_writes_are_refused(client: TestClient, store, path: str, method: str):
+    """There is no Graph Store Protocol write endpoint: any attempt is a 4xx and changes nothing."""
+    before = store.stats()
+    response = client.request(
+        method, path, params={"graph": f"{BASE}graph/x"}, content="<a> <b> <c> .",
+        headers={"content-type": "application/n-triples"},
+    )  # fmt: skip
+    assert 400 <= response.status_code < 500
+    assert store.stats() == before

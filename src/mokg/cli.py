@@ -178,7 +178,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mokg.service import create_app
 
     settings = _settings(args)
-    app = create_app(settings, load=not args.no_load)
+    remote = (settings.store or "").startswith(("http://", "https://"))
+    load = args.load if args.load is not None else not remote  # a shared store is loaded by `mokg load`
+    app = create_app(settings, load=load)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0
 
@@ -227,7 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "Run the web service (default http://127.0.0.1:8000).")
     serve.add_argument("--host", help="interface to listen on (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default: 8000)")
-    serve.add_argument("--no-load", action="store_true", help="serve what an on-disk --store holds, without reloading")
+    serve.add_argument(
+        "--load",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="load the graph into the store at start (default: yes, except for a remote store, which "
+        "`mokg load --store URL` loads once for every worker); --no-load serves what the store holds",
+    )
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser
 

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         app.state.loaded_at = datetime.now(UTC)
         app.state.validator = Validator.from_quads(app.state.store.graphs_under(f"{settings.base_iri}graph/shapes/"))
         app.state.ontology = app.state.store.graphs_under(f"{settings.base_iri}graph/ontology/")
-        app.state.version = hashlib.sha256(f"{app.state.loaded_at.isoformat()} {app.state.stats}".encode()).hexdigest()
+        app.state.version = graph_version(app.state.store)
         app.state.graphs = sorted(
             row["g"].value for row in app.state.store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
         )
@@ -213,11 +214,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             if isinstance(state.store, EmbeddedStore):
                 state.snapshot = Path(tempfile.mkdtemp(prefix="mokg-snapshot-"))
                 state.store.snapshot(state.snapshot)
-                location = str(state.snapshot)
+                opener = partial(EmbeddedStore, state.snapshot, read_only=True)
             else:
-                location = settings.store or ""
+                # A remote store answers a slow query with 504 just before the worker would be
+                # stopped (503): the client learns which side was slow.
+                opener = partial(_same, state.store.with_timeout(settings.query_timeout * 0.9))
             state.pool = QueryPool(
-                location,
+                opener,
                 workers=settings.query_workers,
                 timeout=settings.query_timeout,
                 cap=settings.result_cap,
@@ -281,6 +284,27 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         return JSONResponse(report.to_model().model_dump())
 
     return app
+
+
+def _same(store: Store) -> Store:
+    """A picklable opener for a store that can travel to a worker as it is (a remote store)."""
+    return store
+
+
+def graph_version(store: Store) -> str:
+    """An identifier of the loaded graph, the same for every service worker over one store.
+
+    The rules record when they ran (PROV) in the store itself, so a reload changes it and
+    workers sharing a remote store agree on it: it keys the ETags of /sparql.
+    """
+    rows = list(
+        store.query(
+            "SELECT (MAX(STR(?t)) AS ?v) (COUNT(*) AS ?n) "
+            "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy/prov:endedAtTime ?t } }"
+        )
+    )
+    stamp = " ".join(term.value for term in rows[0] if term is not None) if rows else ""
+    return hashlib.sha256(f"{stamp} {store.stats()}".encode()).hexdigest()
 
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

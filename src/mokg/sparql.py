@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import islice
@@ -308,11 +308,10 @@ def answer(store: Store, request: SparqlRequest, cap: int, base_iri: str | None 
 # --------------------------------------------------------------------------------------------
 
 
-def _work(connection: Connection, location: str, cap: int, base_iri: str | None) -> None:
-    """A worker's loop: open the store read-only, answer requests until the pipe closes."""
-    from mokg.graph import connect
-
-    store = connect(location, read_only=True)
+def _work(connection: Connection, opener: Callable[[], Store], cap: int, base_iri: str | None) -> None:
+    """A worker's loop: open the store, answer requests until the pipe closes."""
+    store = opener()
+    connection.send("ready")
     while True:
         try:
             request = connection.recv()
@@ -324,14 +323,19 @@ def _work(connection: Connection, location: str, cap: int, base_iri: str | None)
             connection.send(error)
 
 
+#: Seconds a worker may take to start and open its store before it counts as broken.
+WORKER_STARTUP_LIMIT = 60.0
+
+
 class _Worker:
-    def __init__(self, location: str, cap: int, base_iri: str | None) -> None:
+    def __init__(self, opener: Callable[[], Store], cap: int, base_iri: str | None) -> None:
         self.connection, child = multiprocessing.get_context("spawn").Pipe()
         self.process = multiprocessing.get_context("spawn").Process(
-            target=_work, args=(child, location, cap, base_iri), daemon=True, name="mokg-sparql-worker"
+            target=_work, args=(child, opener, cap, base_iri), daemon=True, name="mokg-sparql-worker"
         )
         self.process.start()
         child.close()
+        self.ready = False
 
     def stop(self) -> None:
         self.process.kill()
@@ -340,7 +344,9 @@ class _Worker:
 
 
 class QueryPool:
-    """Worker processes over a read-only store location (a snapshot folder, or a remote URL).
+    """Worker processes, each with the store ``opener`` (a picklable callable) gives it.
+
+    The opener returns a read-only snapshot of an embedded store, or a remote store.
 
     Each request waits for an idle worker, sends it the request and waits at most ``timeout``
     seconds in all. Past that, the worker is killed (which stops the evaluation) and replaced,
@@ -349,14 +355,14 @@ class QueryPool:
 
     def __init__(
         self,
-        location: str,
+        opener: Callable[[], Store],
         *,
         workers: int = 2,
         timeout: float = 5.0,
         cap: int = 10_000,
         base_iri: str | None = None,
     ) -> None:
-        self.location, self.timeout, self.cap, self.base_iri = location, timeout, cap, base_iri
+        self.opener, self.timeout, self.cap, self.base_iri = opener, timeout, cap, base_iri
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers = [self._start() for _ in range(workers)]
         for worker in self._workers:
@@ -364,11 +370,18 @@ class QueryPool:
 
     async def run(self, request: SparqlRequest) -> SparqlAnswer:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout
         try:
             worker = await asyncio.wait_for(self._idle.get(), self.timeout)
         except TimeoutError:
             raise QueryTimeout(f"all query workers stayed busy for {self.timeout:g} s: try again later") from None
+        if not worker.ready:
+            # A new worker first opens its store; the query's time limit starts after that.
+            started = await asyncio.to_thread(worker.connection.poll, WORKER_STARTUP_LIMIT)
+            if not started or await asyncio.to_thread(worker.connection.recv) != "ready":
+                self._replace(worker)
+                raise MokgError(f"a query worker did not start within {WORKER_STARTUP_LIMIT:g} s")
+            worker.ready = True
+        deadline = loop.time() + self.timeout
         # Until its reply is read, the worker may still be busy with this request (a timeout, a
         # client that went away and cancelled us): then it is replaced, never reused.
         replace = True
@@ -383,17 +396,23 @@ class QueryPool:
             raise MokgError("the query worker stopped unexpectedly") from None
         finally:
             if replace:
-                worker.stop()
-                self._workers.remove(worker)
-                worker = self._start()
-                self._workers.append(worker)
-            self._idle.put_nowait(worker)
+                self._replace(worker)
+            else:
+                self._idle.put_nowait(worker)
         if isinstance(reply, MokgError):
             raise reply
         return reply
 
     def _start(self) -> _Worker:
-        return _Worker(self.location, self.cap, self.base_iri)
+        return _Worker(self.opener, self.cap, self.base_iri)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Stop a worker (and whatever it evaluates) and make a fresh one available."""
+        worker.stop()
+        self._workers.remove(worker)
+        fresh = self._start()
+        self._workers.append(fresh)
+        self._idle.put_nowait(fresh)
 
     def close(self) -> None:
         for worker in self._workers:
