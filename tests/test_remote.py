@@ -17,10 +17,11 @@ import pyoxigraph as ox
 import pytest
 from conftest import BASE, REPO, TINY_ROOT, OxigraphServer, free_port
 
+from mokg.config import Settings
 from mokg.errors import ConfigError, QueryError, StoreTimeout, StoreUnavailable
+from mokg.graph import publish
 from mokg.loader import discover, load_files
 from mokg.remote import RemoteStore, prefix_header
-from mokg.rules import run_rules
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import MOKG, PREFIXES
 
@@ -36,8 +37,7 @@ def quads_of(root: Path) -> list[ox.Quad]:
 def remote(server: OxigraphServer) -> RemoteStore:
     """The bundled graph, loaded into the server through mokg, derived facts included."""
     remote = RemoteStore.for_oxigraph(server.url)
-    remote.replace(quads_of(REPO))
-    run_rules(remote, BASE)
+    publish(remote, Settings(root=REPO))  # as the embedded store: files, rules, validation results
     return remote
 
 

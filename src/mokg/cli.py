@@ -19,9 +19,7 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import connect, open_store
-from mokg.loader import discover, load_files
-from mokg.rules import run_rules
+from mokg.graph import connect, open_store, publish
 from mokg.store import EmbeddedStore, QueryResult, Store
 from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
@@ -60,17 +58,18 @@ def _reading_store(args: argparse.Namespace) -> Store:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Parse the ontology, shapes and data; write them to the store; report what was loaded."""
+    """Parse the ontology, shapes and data; write them and the derived facts to the store; report."""
     settings = _settings(args)
     started = time.perf_counter()
-    files = discover(settings.root, settings.base_iri)
-    quads = load_files(files, settings.base_iri)
     store = connect(settings.store) if settings.store else EmbeddedStore()
-    store.replace(quads)
-    run_rules(store, settings.base_iri)
+    files = publish(store, settings)
+    stats = store.stats()
     seconds = time.perf_counter() - started
     where = settings.store or "memory (use --store PATH to keep it)"
-    print(f"loaded {len(files)} files, {len(quads)} triples into {where} in {seconds:.2f} s")
+    print(
+        f"loaded {len(files)} files, {stats.quads - stats.derived} triples (+{stats.derived} derived) "
+        f"into {where} in {seconds:.2f} s"
+    )
     return 0
 
 

@@ -2,19 +2,27 @@
 
 This is the one place that decides what "loading mokg" means, for the CLI, the service and
 the tests alike: ontology, shapes and data parsed all-or-nothing (:mod:`mokg.loader`), swapped
-into the store (:mod:`mokg.store`), then every rule materialized (:mod:`mokg.rules`).
+into the store (:mod:`mokg.store`), then every rule materialized (:mod:`mokg.rules`) and the
+validation results recorded (:mod:`mokg.validation`), so that records show them.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from mokg.config import Settings
-from mokg.loader import discover, load_files
-from mokg.rules import run_rules
-from mokg.store import EmbeddedStore, Store
+import pyoxigraph as ox
 
-__all__ = ["connect", "open_store"]
+from mokg.config import Settings
+from mokg.loader import SourceFile, discover, load_files
+from mokg.rules import provenance, run_rules
+from mokg.store import EmbeddedStore, Store
+from mokg.validation import VALIDATION_GRAPH, Validator, result_triples
+from mokg.vocab import PREFIXES
+
+PROV = PREFIXES["prov"]
+
+__all__ = ["connect", "open_store", "publish", "record_validation"]
 
 
 def open_store(settings: Settings, *, load: bool = True) -> Store:
@@ -24,9 +32,33 @@ def open_store(settings: Settings, *, load: bool = True) -> Store:
     """
     store = connect(settings.store) if settings.store else EmbeddedStore()
     if load:
-        store.replace(load_files(discover(settings.root, settings.base_iri), settings.base_iri))
-        run_rules(store, settings.base_iri)
+        publish(store, settings)
     return store
+
+
+def publish(store: Store, settings: Settings) -> list[SourceFile]:
+    """Load the root's files into ``store``, replacing its content, then derive and validate.
+
+    Parsing comes first and all or nothing: a bad file raises and leaves the store as it was.
+    Returns the files loaded.
+    """
+    files = discover(settings.root, settings.base_iri)
+    quads = load_files(files, settings.base_iri)
+    store.replace(quads)
+    run_rules(store, settings.base_iri)
+    record_validation(store, files, quads, settings.base_iri)
+    return files
+
+
+def record_validation(store: Store, files: list[SourceFile], quads: list[ox.Quad], base_iri: str) -> None:
+    """Validate the loaded graph and keep the results in the store, so records can show them."""
+    shapes = {f.graph for f in files if f.graph.value.startswith(f"{base_iri}graph/shapes/")}
+    validator = Validator.from_quads([q for q in quads if q.graph_name in shapes])
+    report = validator.validate([q for q in quads if q.graph_name not in shapes])
+    graph = ox.NamedNode(f"{base_iri}{VALIDATION_GRAPH}")
+    made_by = provenance(graph, ox.NamedNode(f"{base_iri}shapes"), ox.NamedNode(f"{PROV}Plan"), datetime.now(UTC))
+    triples = result_triples(report) + made_by
+    store.replace_graph(graph, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
 
 
 def connect(location: str, *, read_only: bool = False) -> Store:

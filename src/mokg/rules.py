@@ -23,7 +23,7 @@ from mokg.errors import MokgError
 from mokg.store import Store
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
-__all__ = ["Rule", "load_rules", "run_rules"]
+__all__ = ["Rule", "load_rules", "provenance", "run_rules"]
 
 #: A rule that has not reached its fixpoint after this many rounds has a bug (derivation
 #: chains are short); stop instead of looping.
@@ -54,8 +54,9 @@ def load_rules() -> list[Rule]:
     return [Rule(entry.name.removesuffix(".rq"), entry.read_text(encoding="utf-8")) for entry in files]
 
 
-def _provenance(rule: Rule, base_iri: str, finished: datetime) -> list[ox.Triple]:
-    graph, run, plan = rule.graph(base_iri), ox.NamedNode(f"{rule.graph(base_iri).value}#run"), rule.iri(base_iri)
+def provenance(graph: ox.NamedNode, plan: ox.NamedNode, plan_type: ox.NamedNode, finished: datetime) -> list[ox.Triple]:
+    """PROV for a derived graph: made by a run (an activity) of ``plan`` that ended at ``finished``."""
+    run = ox.NamedNode(f"{graph.value}#run")
     return [
         ox.Triple(graph, _RDF_TYPE, ox.NamedNode(f"{_PROV}Entity")),
         ox.Triple(graph, ox.NamedNode(f"{_PROV}wasGeneratedBy"), run),
@@ -66,8 +67,8 @@ def _provenance(rule: Rule, base_iri: str, finished: datetime) -> list[ox.Triple
             ox.NamedNode(f"{_PROV}endedAtTime"),
             ox.Literal(finished.isoformat(), datatype=ox.NamedNode(f"{PREFIXES['xsd']}dateTime")),
         ),
-        ox.Triple(plan, _RDF_TYPE, MOKG.DerivationRule),
-        ox.Triple(plan, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal(rule.name)),
+        ox.Triple(plan, _RDF_TYPE, plan_type),
+        ox.Triple(plan, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal(plan.value.rsplit("/", 1)[-1])),
     ]
 
 
@@ -86,7 +87,7 @@ def run_rules(store: Store, base_iri: str, rules: list[Rule] | None = None) -> d
             store.replace_graph(graph, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in derived])
         else:
             raise MokgError(f"rule {rule.name} found new triples after {MAX_ROUNDS} rounds: it does not terminate")
-        triples = derived | set(_provenance(rule, base_iri, datetime.now(UTC)))
+        triples = derived | set(provenance(graph, rule.iri(base_iri), MOKG.DerivationRule, datetime.now(UTC)))
         store.replace_graph(graph, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
         counts[rule.name] = len(derived)
     return counts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
@@ -29,6 +29,21 @@ from mokg.config import Settings
 from mokg.errors import LoadError, MethodNotAllowed, MokgError, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from mokg.graph import open_store
 from mokg.loader import parse_bytes
+from mokg.records import (
+    KINDS,
+    RECORD_FORMATS,
+    SUFFIXES,
+    RecordModel,
+    framed,
+    link_header,
+    load_context,
+    not_found_body,
+    parse_record_name,
+    record_triples,
+    render,
+    resolve,
+    schema_org,
+)
 from mokg.sparql import GRAPH_FORMATS, QueryPool, load_examples, negotiate, parse_request
 from mokg.store import EmbeddedStore, Store
 from mokg.validation import ReportModel, Validator, context_query, typed_subjects
@@ -74,6 +89,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         )
         app.state.pool = None
         app.state.snapshot = None
+        app.state.context = load_context(settings.root)
         yield
         if app.state.pool is not None:
             app.state.pool.close()
@@ -85,8 +101,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         version=__version__,
         description="The Model Openness Knowledge Graph: how open AI models really are, as linked data.",
         lifespan=lifespan,
+        # One function can serve several paths and methods (/sparql and /sparql/): ids by path and method.
+        generate_unique_id_function=lambda route: f"{route.name}{route.path_format}{'_'.join(sorted(route.methods))}",
     )
     app.state.settings = settings
+    context_url = f"{settings.base_iri}context.jsonld"
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
         CORSMiddleware,
@@ -242,6 +261,89 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         body = ox.serialize(triples, format=GRAPH_FORMATS[media][0], prefixes={**PREFIXES, "sd": SD})
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
+    def _record(request: Request, kind: str, name: str) -> Response:
+        """A record with content negotiation: suffix, else Accept (q-values); 404 in the asked format."""
+        state = request.app.state
+        asked = parse_record_name(name)
+        media = asked.media or negotiate(RECORD_FORMATS, request.headers.get("accept"))
+        path = f"/{kind}/{asked.slug}"
+        iri = resolve(state.store, kind, asked.slug, settings.base_iri)
+        if iri is None:
+            message = f"no {kind} {asked.slug!r} in mokg"
+            return Response(not_found_body(media, message), status_code=404, media_type=media)
+        headers = {
+            "Link": link_header(path, media, iri, "/shapes"),
+            "ETag": f'"{hashlib.sha256(f"{state.version} {path} {media}".encode()).hexdigest()[:32]}"',
+            "Cache-Control": f"public, max-age={settings.cache_max_age}",
+        }
+        if asked.media is None:
+            headers["Vary"] = "Accept"
+            headers["Content-Location"] = f"{path}{RECORD_FORMATS[media]}"
+        if headers["ETag"] in request.headers.get("if-none-match", ""):
+            return Response(status_code=304, headers=headers)
+        triples = record_triples(state.store, iri)
+        if media == "text/html":
+            document = framed(triples, iri, state.context, context_url)
+            page = TEMPLATES.get_template("record.html").render(
+                kind=kind,
+                record=document,
+                iri=iri,
+                alternates=[(other, f"{path}{suffix}") for other, suffix in RECORD_FORMATS.items() if other != media],
+                citations=[(name.upper(), f"{path}/cite?format={name}") for name in ("bibtex", "csl", "ris")]
+                if kind == "model"
+                else [],
+                schema_org=schema_org(document, kind),
+                static="/static",
+                version=__version__,
+                release=None,
+                living=None,
+            )
+            return HTMLResponse(page, headers=headers)
+        return Response(render(triples, media, iri, state.context, context_url), media_type=media, headers=headers)
+
+    for kind in KINDS:
+        app.add_api_route(
+            f"/{kind}/{{name}}",
+            _kind_route(_record, kind),
+            methods=["GET"],
+            tags=["records"],
+            summary=f"The {kind} record: HTML, JSON-LD, Turtle, N-Triples or RDF/XML",
+            response_class=Response,
+            responses={
+                200: {
+                    "description": "The record in the negotiated format (suffix .html .jsonld .ttl .nt .rdf, "
+                    "or Accept).",
+                    "content": {
+                        "application/ld+json": {"schema": RecordModel.model_json_schema(by_alias=True)},
+                        **{media: {} for media in RECORD_FORMATS if media != "application/ld+json"},
+                    },
+                },
+                304: {"description": "Not modified."},
+                404: {"description": "No such entity (in the asked format)."},
+                406: {"description": "No offered format fits Accept; the offers are listed."},
+            },
+        )
+
+    @app.get("/context.jsonld", tags=["records"], summary="mokg's JSON-LD context")
+    def context_document(request: Request) -> Response:
+        """The published ``@context`` every JSON-LD record refers to."""
+        return JSONResponse(
+            request.app.state.context,
+            media_type="application/ld+json",
+            headers={"Cache-Control": "public, max-age=86400", "Access-Control-Allow-Origin": "*"},
+        )
+
+    for name, prefix in (("ontology", "graph/ontology/"), ("shapes", "graph/shapes/")):
+        for suffix in ("", *SUFFIXES):
+            app.add_api_route(
+                f"/{name}{suffix}",
+                partial(_graph_document, prefix=f"{settings.base_iri}{prefix}", path=f"/{name}", suffix=suffix),
+                methods=["GET"],
+                tags=["records"],
+                include_in_schema=not suffix,
+                summary=f"The {name} as RDF (Turtle, JSON-LD, N-Triples, RDF/XML) or HTML",
+            )
+
     @app.post(
         "/validate",
         response_model=ReportModel,
@@ -284,6 +386,35 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         return JSONResponse(report.to_model().model_dump())
 
     return app
+
+
+def _kind_route(handler: Callable[[Request, str, str], Response], kind: str) -> Callable[[Request, str], Response]:
+    """A route function for one record kind (FastAPI reads the ``name`` path parameter from it)."""
+
+    def route(request: Request, name: str) -> Response:
+        return handler(request, kind, name)
+
+    return route
+
+
+def _graph_document(request: Request, *, prefix: str, path: str, suffix: str) -> Response:
+    """The ontology or the shapes: every graph under ``prefix``, in the negotiated RDF format."""
+    offered = [media for media in RECORD_FORMATS if media != "text/html"] + ["text/html"]
+    media = SUFFIXES[suffix] if suffix else negotiate(offered, request.headers.get("accept"))
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in request.app.state.store.graphs_under(prefix)]
+    headers = {"Link": link_header(path, media, f"{request.base_url}{path.lstrip('/')}", "/shapes")}
+    if not suffix:
+        headers.update({"Vary": "Accept", "Content-Location": f"{path}{RECORD_FORMATS[media]}"})
+    if media == "text/html":
+        page = TEMPLATES.get_template("vocabulary.html").render(
+            title=path.strip("/"), triples=triples, alternates=[(m, f"{path}{s}") for m, s in RECORD_FORMATS.items()]
+        )
+        return HTMLResponse(page, headers=headers)
+    if media == "application/ld+json":
+        body = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
+    else:
+        body = render(triples, media, "", {}, "")
+    return Response(body, media_type=media, headers=headers)
 
 
 def _same(store: Store) -> Store:

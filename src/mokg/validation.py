@@ -16,6 +16,7 @@ mokg's do), ``?value`` and ``?path`` give the result's value and path, and ``{?v
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ from mokg.loader import SourceFile, discover, graph_name, load_files
 from mokg.vocab import MOKG
 
 __all__ = [
+    "VALIDATION_GRAPH",
     "Finding",
     "Report",
     "ReportModel",
@@ -40,6 +42,7 @@ __all__ = [
     "Validator",
     "check_files",
     "context_query",
+    "result_triples",
     "to_rdflib",
     "typed_subjects",
 ]
@@ -414,3 +417,37 @@ def _display_path(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+#: The named graph, under the base IRI, that holds the validation results of the loaded graph.
+VALIDATION_GRAPH = "graph/derived/validation"
+
+
+def result_triples(report: Report) -> list[ox.Triple]:
+    """The findings as triples: ``<entity> mokg:validationResult <entity#result-…>`` with the SHACL terms.
+
+    Result IRIs are derived from the finding, so writing the same report twice gives the same triples.
+    """
+    sh = str(SH)
+    triples = []
+    for finding in report.findings:
+        digest = hashlib.sha1(
+            f"{finding.focus} {finding.shape} {finding.message} {finding.value}".encode()
+        ).hexdigest()[:12]
+        focus = ox.NamedNode(finding.focus)
+        result = ox.NamedNode(f"{finding.focus.split('#', 1)[0]}#result-{digest}")
+        triples += [
+            ox.Triple(focus, MOKG.validationResult, result),
+            ox.Triple(result, ox.NamedNode(str(RDF.type)), ox.NamedNode(f"{sh}ValidationResult")),
+            ox.Triple(result, ox.NamedNode(f"{sh}focusNode"), focus),
+            ox.Triple(result, ox.NamedNode(f"{sh}resultSeverity"), ox.NamedNode(f"{sh}{finding.severity}")),
+            ox.Triple(result, ox.NamedNode(f"{sh}resultMessage"), ox.Literal(finding.message)),
+        ]
+        if finding.shape:
+            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}sourceShape"), ox.NamedNode(finding.shape)))
+        if finding.path:
+            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}resultPath"), ox.NamedNode(finding.path)))
+        if finding.value:
+            value = ox.NamedNode(finding.value) if finding.value_is_iri else ox.Literal(finding.value)
+            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}value"), value))
+    return triples

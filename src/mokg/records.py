@@ -1,0 +1,272 @@
+"""Linked-data records: one document per entity, from one focused query, in five formats.
+
+A record is what a reader needs about one entity in one document: for a model, its facts,
+its components, the claims about it with their validation results, its restrictions with the
+path that carries each one, its MOF components and class, its OSAID status, and the labels
+of everything it links to. :func:`record_triples` gets it with a single CONSTRUCT query (the
+design brief: no copying of the graph into rdflib). :func:`render` writes it as Turtle,
+N-Triples, RDF/XML or JSON-LD, the JSON-LD framed so that the top-level object is the entity
+and compacted with mokg's published context (``ontology/context.jsonld``, served at
+``/context.jsonld``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from pydantic import BaseModel, ConfigDict, Field
+from pyld import jsonld
+
+from mokg.config import bundled_root
+from mokg.store import Store
+from mokg.vocab import MOKG, PREFIXES
+
+__all__ = [
+    "DATA_LICENSE",
+    "KINDS",
+    "RECORD_FORMATS",
+    "SUFFIXES",
+    "Kind",
+    "RecordModel",
+    "RecordRequest",
+    "link_header",
+    "load_context",
+    "not_found_body",
+    "parse_record_name",
+    "record_triples",
+    "render",
+    "resolve",
+    "schema_org",
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of record: its URL path segment and mokg class."""
+
+    path: str
+    cls: str
+
+
+#: The record kinds, by the path segment of their URIs (``{base}model/{slug}`` …).
+KINDS: dict[str, Kind] = {
+    "model": Kind("model", f"{MOKG}Model"),
+    "dataset": Kind("dataset", f"{MOKG}Dataset"),
+    "license": Kind("license", f"{MOKG}License"),
+    "org": Kind("org", f"{MOKG}Organization"),
+    "family": Kind("family", f"{MOKG}ModelFamily"),
+    "source": Kind("source", f"{MOKG}Source"),
+}
+
+#: Record formats in the server's order of preference (HTML first: a link followed by a
+#: person), with their suffix.
+RECORD_FORMATS: dict[str, str] = {
+    "text/html": ".html",
+    "application/ld+json": ".jsonld",
+    "text/turtle": ".ttl",
+    "application/n-triples": ".nt",
+    "application/rdf+xml": ".rdf",
+}
+SUFFIXES = {suffix: media for media, suffix in RECORD_FORMATS.items()}
+_RDF_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+#: The licence of every record document: mokg's data are CC-BY-4.0.
+DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    """What a record URL asks for: the slug, and the format when a suffix fixes it."""
+
+    slug: str
+    media: str | None
+
+
+def parse_record_name(name: str) -> RecordRequest:
+    """Split ``alpaca-7b.ttl`` into the slug and the format its suffix names (none without suffix)."""
+    for suffix, media in SUFFIXES.items():
+        if name.endswith(suffix):
+            return RecordRequest(name.removesuffix(suffix), media)
+    return RecordRequest(name, None)
+
+
+def link_header(path: str, media: str, iri: str, describedby: str) -> str:
+    """The Link header of a record: its other formats, the IRI to cite, its licence, its shapes (RFC 8288, 8574)."""
+    links = [
+        f'<{path}{suffix}>; rel="alternate"; type="{other}"'
+        for other, suffix in RECORD_FORMATS.items()
+        if other != media
+    ]
+    links += [f'<{iri}>; rel="cite-as"', f'<{DATA_LICENSE}>; rel="license"', f'<{describedby}>; rel="describedby"']
+    return ", ".join(links)
+
+
+def not_found_body(media: str, message: str) -> bytes:
+    """A 404 answer in the asked format: still a valid (empty) document of that format."""
+    if media == "text/html":
+        return f"<!doctype html><title>Not found</title><h1>Not found</h1><p>{_escape(message)}</p>".encode()
+    if media == "application/ld+json":
+        return json.dumps({"detail": message}).encode()
+    if media == "application/rdf+xml":
+        return (
+            f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_escape(message)} -->\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+        ).encode()
+    return f"# {message}\n".encode()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("--", "- -")
+
+
+def resolve(store: Store, kind: str, slug: str, base_iri: str) -> str | None:
+    """The IRI of the entity a record URL names, or ``None``.
+
+    Licences are found by ``mokg:licenseId``: ``/license/Apache-2.0`` is the SPDX licence
+    ``http://spdx.org/licenses/Apache-2.0``, ``/license/llama-2-community`` a mokg one.
+    """
+    spec = KINDS[kind]
+    literal = str(ox.Literal(slug))
+    if kind == "license":
+        query = f"SELECT ?e WHERE {{ ?e a <{spec.cls}> ; mokg:licenseId {literal} }} LIMIT 1"
+    else:
+        try:
+            iri = ox.NamedNode(f"{base_iri}{spec.path}/{slug}")
+        except ValueError:  # a slug that cannot be part of an IRI names nothing
+            return None
+        query = f"SELECT ?e WHERE {{ BIND({iri} AS ?e) ?e a <{spec.cls}> }} LIMIT 1"
+    rows = list(store.query(query))
+    return rows[0]["e"].value if rows else None
+
+
+#: Everything a record holds, reached from the entity ($entity) in one query.
+_RECORD_QUERY = """
+CONSTRUCT { ?s ?p ?o . ?o ?lp ?lo . }
+WHERE {
+  {
+    { BIND($entity AS ?s) }
+    UNION { $entity mokg:hasComponent ?s }
+    UNION { ?s mokg:aboutModel $entity }
+    UNION { $entity (mokg:hasComponent|^mokg:aboutModel)?/mokg:validationResult ?s }
+    UNION { $entity mokg:inheritsRestriction/mokg:nextStep* ?s }
+    UNION { $entity mokg:componentAssessment ?s }
+  }
+  ?s ?p ?o .
+  OPTIONAL {
+    # Labels of what the record links to (not of its classes: a JSON-LD type has no properties).
+    ?o ?lp ?lo .
+    FILTER(isIRI(?o) && ?p != rdf:type && ?lp IN (rdfs:label, skos:prefLabel, rdf:type, skos:notation))
+  }
+}
+"""
+
+
+def record_triples(store: Store, iri: str) -> list[ox.Triple]:
+    """The record of one entity, with one CONSTRUCT query."""
+    return list(store.query(_RECORD_QUERY.replace("$entity", str(ox.NamedNode(iri)))))
+
+
+def load_context(root: Path) -> dict[str, object]:
+    """The JSON-LD context of mokg (``ontology/context.jsonld``), the document served at ``/context.jsonld``.
+
+    A root without one (a test graph, a custom data set) uses the context shipped with mokg.
+    """
+    path = root / "ontology" / "context.jsonld"
+    if not path.is_file():
+        path = bundled_root() / "ontology" / "context.jsonld"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def framed(triples: Sequence[ox.Triple], iri: str, context: dict[str, object], context_url: str) -> dict:
+    """The record as JSON-LD, framed on the entity.
+
+    Claims nest under their model by reverse property; the document is compacted with the
+    context, which is then referred to by its published URL.
+    """
+    nquads = ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples], format=ox.RdfFormat.N_QUADS)
+    expanded = jsonld.from_rdf(nquads.decode(), {"format": "application/n-quads"})
+    frame = {
+        "@context": copy.deepcopy(context["@context"]),
+        "@id": iri,
+        "components": {"@embed": "@always", "@omitDefault": True},
+        "claims": {"@embed": "@always", "@omitDefault": True},
+    }
+    document = jsonld.frame(expanded, frame, {"omitGraph": True})
+    document["@context"] = context_url
+    return document
+
+
+def render(triples: Sequence[ox.Triple], media: str, iri: str, context: dict[str, object], context_url: str) -> bytes:
+    """The record in an RDF format (``text/html`` is rendered by the service's templates)."""
+    if media == "application/ld+json":
+        return json.dumps(framed(triples, iri, context, context_url), ensure_ascii=False, indent=2).encode()
+    return ox.serialize(triples, format=_RDF_FORMATS[media], prefixes=PREFIXES)
+
+
+def schema_org(record: dict, kind: str) -> dict[str, object]:
+    """schema.org JSON-LD for the HTML page, so that search engines index the record.
+
+    A model is a ``SoftwareApplication`` (and a dataset a ``Dataset``) with ``isBasedOn`` its
+    base models, ``license`` and ``creator``.
+    """
+
+    def ids(value: object) -> list[str]:
+        values = value if isinstance(value, list) else [value] if value else []
+        return [v["id"] if isinstance(v, dict) else v for v in values]
+
+    def text(value: object) -> str | None:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, dict):
+            value = value.get("@value")
+        return value if isinstance(value, str) else None
+
+    bases = [
+        *ids(record.get("finetunedFrom")),
+        *ids(record.get("quantizedFrom")),
+        *ids(record.get("adapterOf")),
+        *ids(record.get("mergedFrom")),
+        *ids(record.get("distilledFrom")),
+        *ids(record.get("continuedPretrainingFrom")),
+    ]
+    description = {
+        "@context": "https://schema.org",
+        "@type": {"model": "SoftwareApplication", "dataset": "Dataset"}.get(kind, "Thing"),
+        "@id": record.get("id"),
+        "url": record.get("id"),
+        "name": text(record.get("label")),
+        "description": text(record.get("description")),
+        "license": ids(record.get("license")) or None,
+        "creator": [{"@type": "Organization", "@id": org} for org in ids(record.get("creator"))] or None,
+        "isBasedOn": bases or None,
+    }
+    if kind == "model":
+        description["applicationCategory"] = "AI model"
+    return {key: value for key, value in description.items() if value is not None}
+
+
+class RecordModel(BaseModel):
+    """A record as JSON-LD (``application/ld+json``): the entity as the top-level object.
+
+    Keys are the terms of mokg's context (``/context.jsonld``); linked entities appear as
+    objects with ``id``, ``type`` and ``label`` the first time, as IRIs after that.
+    """
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    context: str = Field(alias="@context", description="URL of mokg's JSON-LD context.")
+    id: str = Field(description="The entity's persistent IRI.")
+    type: str | list[str] = Field(description="mokg class(es): Model, Dataset, License, Organization…")
+    label: str | list[str] | dict | None = Field(None, description="Name of the entity.")
+    components: list[dict | str] | None = Field(None, description="A model's components, with licence and status.")
+    claims: list[dict] | None = Field(None, description="Openness claims about a model, with validation results.")
