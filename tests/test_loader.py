@@ -70,3 +70,12 @@ def test_unknown_suffix_is_a_load_error(tmp_path: Path):
 def test_missing_file_is_a_load_error(tmp_path: Path):
     with pytest.raises(LoadError, match=r"missing\.ttl"):
         parse_file(tmp_path / "missing.ttl", BASE, ox.NamedNode(f"{BASE}graph/missing"))
+
+
+def test_release_snapshots_are_not_loaded_as_data(tmp_path: Path):
+    """data/releases holds frozen snapshots and JSON manifests: loading them would duplicate the graph."""
+    shutil.copytree(TINY_ROOT, tmp_path / "root")
+    releases = tmp_path / "root" / "data" / "releases"
+    releases.mkdir()
+    (releases / "1.0.0.json").write_text('{"version": "1.0.0"}')
+    assert [f.path.name for f in discover(tmp_path / "root", BASE)] == ["mini.ttl", "tiny-base.ttl", "tiny-model.ttl"]

@@ -20,6 +20,8 @@ from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
 from mokg.graph import connect, open_store, publish
+from mokg.loader import RELEASES
+from mokg.releases import create_release
 from mokg.store import EmbeddedStore, QueryResult, Store
 from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
@@ -170,6 +172,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if conforms else 1
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    """Freeze the graph into an immutable, citable release snapshot under data/releases/."""
+    settings = _settings(args)
+    manifest = create_release(_reading_store(args), args.version, settings.root / RELEASES, settings.base_iri)
+    print(
+        f"release {manifest.version}: data/releases/{manifest.file}, {manifest.quads} quads in {manifest.graphs} "
+        f"graphs, sha256 {manifest.sha256}"
+    )
+    print(f"records: {settings.base_iri}release/{manifest.version}/model/{{slug}}; commit data/releases/ to publish")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the web service with uvicorn."""
     import uvicorn
@@ -224,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 on any violation (default), or only on violations of facts: claims found wrong are "
         "reported but are findings about the claim, not errors in the data",
     )
+
+    release = command("release", cmd_release, "Freeze the graph into an immutable, citable release snapshot.")
+    release.add_argument("version", help="the release version, e.g. 1.0.0 (never reused: releases do not change)")
 
     serve = command("serve", cmd_serve, "Run the web service (default http://127.0.0.1:8000).")
     serve.add_argument("--host", help="interface to listen on (default: 127.0.0.1)")

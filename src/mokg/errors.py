@@ -15,7 +15,9 @@ with. Nothing else in mokg decides those numbers.
     ├── ReadOnly                     HTTP 403   SPARQL Update or Graph Store writes: the service is read-only
     ├── QueryTimeout                 HTTP 503   a query ran past the time limit and was stopped
     ├── StoreUnavailable     exit 1, HTTP 502   a remote store that cannot be reached or answers with an error
-    └── StoreTimeout         exit 1, HTTP 504   a remote store that does not answer in time
+    ├── StoreTimeout         exit 1, HTTP 504   a remote store that does not answer in time
+    ├── releases.ReleaseError        400 / 404 / 409 / 500   bad, unknown, existing or changed release
+    └── citation.UnknownRecord       HTTP 404   no entity to cite or export
 """
 
 from __future__ import annotations

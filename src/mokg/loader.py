@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from mokg.errors import LoadError
 
-__all__ = ["FORMATS", "SourceFile", "discover", "graph_name", "load_files", "parse_bytes", "parse_file"]
+__all__ = ["FORMATS", "RELEASES", "SourceFile", "discover", "graph_name", "load_files", "parse_bytes", "parse_file"]
 
 #: File suffixes mokg reads, and their formats.
 FORMATS: dict[str, RdfFormat] = {
@@ -33,6 +33,9 @@ FORMATS: dict[str, RdfFormat] = {
 
 #: The folders of a mokg root that hold RDF, in load order.
 FOLDERS = ("ontology", "shapes", "data")
+
+#: Where release snapshots live (``mokg release``): frozen copies, never loaded as data.
+RELEASES = Path("data") / "releases"
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,10 @@ def graph_name(path: Path, root: Path, base_iri: str) -> NamedNode:
 def discover(root: Path, base_iri: str) -> list[SourceFile]:
     """Every RDF file under ``root``'s ontology, shapes and data folders, in a stable order."""
     files = []
+    releases = root / RELEASES
     for folder in FOLDERS:
         for path in sorted((root / folder).rglob("*")):
-            if path.suffix in FORMATS and path.is_file():
+            if path.suffix in FORMATS and path.is_file() and not path.is_relative_to(releases):
                 files.append(SourceFile(path, graph_name(path, root, base_iri)))
     return files
 

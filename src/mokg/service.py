@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 
@@ -19,16 +19,19 @@ import pyoxigraph as ox
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
 from mokg import __version__
+from mokg.citation import UnknownRecord, cite
+from mokg.citation import negotiate_format as negotiate_citation
+from mokg.citation import render as render_citation
 from mokg.config import Settings
 from mokg.errors import LoadError, MethodNotAllowed, MokgError, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from mokg.graph import open_store
-from mokg.loader import parse_bytes
+from mokg.loader import RELEASES, parse_bytes
 from mokg.records import (
     KINDS,
     RECORD_FORMATS,
@@ -44,7 +47,22 @@ from mokg.records import (
     resolve,
     schema_org,
 )
+from mokg.releases import (
+    VOID_FORMATS,
+    Dump,
+    ReleaseManifest,
+    Releases,
+    UnknownRelease,
+    make_dumps,
+    release_download_url,
+    release_iri,
+    release_record_links,
+    serialize_rdf,
+    version_links,
+    void_description,
+)
 from mokg.sparql import GRAPH_FORMATS, QueryPool, load_examples, negotiate, parse_request
+from mokg.spdx import SPDX_MEDIA_TYPE, render_spdx, spdx_document
 from mokg.store import EmbeddedStore, Store
 from mokg.validation import ReportModel, Validator, context_query, typed_subjects
 from mokg.vocab import PREFIXES
@@ -90,11 +108,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         app.state.pool = None
         app.state.snapshot = None
         app.state.context = load_context(settings.root)
+        app.state.releases = Releases(settings.root / RELEASES)
+        app.state.dumps = None
+        app.state.dump_folder = None
         yield
         if app.state.pool is not None:
             app.state.pool.close()
-        if app.state.snapshot is not None:
-            shutil.rmtree(app.state.snapshot, ignore_errors=True)
+        for folder in (app.state.snapshot, app.state.dump_folder):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
 
     app = FastAPI(
         title="mokg",
@@ -261,45 +283,88 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
         body = ox.serialize(triples, format=GRAPH_FORMATS[media][0], prefixes={**PREFIXES, "sd": SD})
         return Response(body, media_type=media, headers={"Vary": "Accept"})
 
-    def _record(request: Request, kind: str, name: str) -> Response:
-        """A record with content negotiation: suffix, else Accept (q-values); 404 in the asked format."""
+    def _record(request: Request, kind: str, name: str, release: str | None = None) -> Response:
+        """A record with content negotiation: suffix, else Accept (q-values); 404 in the asked format.
+
+        With ``release``, the record as frozen in that release snapshot (immutable); without,
+        the living record, linked to the releases that hold it.
+        """
         state = request.app.state
         asked = parse_record_name(name)
+        if asked.media is None and request.query_params.get("profile") == "spdx":
+            return _spdx(request, kind, asked.slug)
         media = asked.media or negotiate(RECORD_FORMATS, request.headers.get("accept"))
-        path = f"/{kind}/{asked.slug}"
-        iri = resolve(state.store, kind, asked.slug, settings.base_iri)
+        store = state.releases.store(release) if release else state.store
+        prefix = f"/release/{release}" if release else ""
+        path = f"{prefix}/{kind}/{asked.slug}"
+        iri = resolve(store, kind, asked.slug, settings.base_iri)
         if iri is None:
-            message = f"no {kind} {asked.slug!r} in mokg"
+            message = f"no {kind} {asked.slug!r} in mokg" + (f" release {release}" if release else "")
             return Response(not_found_body(media, message), status_code=404, media_type=media)
+        cite_as = release_iri(settings.base_iri, release, kind, asked.slug) if release else iri
         headers = {
-            "Link": link_header(path, media, iri, "/shapes"),
+            "Link": link_header(path, media, cite_as, "/shapes"),
             "ETag": f'"{hashlib.sha256(f"{state.version} {path} {media}".encode()).hexdigest()[:32]}"',
-            "Cache-Control": f"public, max-age={settings.cache_max_age}",
+            "Cache-Control": "public, max-age=31536000, immutable"
+            if release
+            else f"public, max-age={settings.cache_max_age}",
         }
         if asked.media is None:
             headers["Vary"] = "Accept"
             headers["Content-Location"] = f"{path}{RECORD_FORMATS[media]}"
         if headers["ETag"] in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        triples = record_triples(state.store, iri)
+        triples = record_triples(store, iri)
+        if release:
+            triples += release_record_links(
+                iri, settings.base_iri, state.releases.manifest(release), kind=kind, slug=asked.slug
+            )
+        else:
+            triples += version_links(iri, settings.base_iri, state.releases.containing(iri), kind=kind, slug=asked.slug)
         if media == "text/html":
             document = framed(triples, iri, state.context, context_url)
             page = TEMPLATES.get_template("record.html").render(
                 kind=kind,
                 record=document,
-                iri=iri,
+                iri=cite_as,
                 alternates=[(other, f"{path}{suffix}") for other, suffix in RECORD_FORMATS.items() if other != media],
-                citations=[(name.upper(), f"{path}/cite?format={name}") for name in ("bibtex", "csl", "ris")]
-                if kind == "model"
-                else [],
+                citations=[(label, f"{path}/cite?format={name}") for name, label in CITATION_LABELS.items()],
                 schema_org=schema_org(document, kind),
                 static="/static",
                 version=__version__,
-                release=None,
-                living=None,
+                release=release,
+                living=iri if release else None,
             )
             return HTMLResponse(page, headers=headers)
         return Response(render(triples, media, iri, state.context, context_url), media_type=media, headers=headers)
+
+    def _cite(request: Request, kind: str, name: str, release: str | None = None) -> Response:
+        """Citations of a record (BibTeX, CSL-JSON, RIS), naming the version and the URI."""
+        state = request.app.state
+        media = negotiate_citation(request.query_params.get("format"), request.headers.get("accept"))
+        store = state.releases.store(release) if release else state.store
+        iri = resolve(store, kind, name, settings.base_iri)
+        if iri is None:
+            raise UnknownRecord(f"no {kind} {name!r} in mokg" + (f" release {release}" if release else ""))
+        manifest = state.releases.manifest(release) if release else None
+        citation = cite(
+            store,
+            iri,
+            kind,
+            base_iri=settings.base_iri,
+            accessed=date.today(),
+            version=release,
+            released=manifest.created.date() if manifest else None,
+        )
+        return Response(render_citation(citation, media), media_type=media, headers={"Vary": "Accept"})
+
+    def _spdx(request: Request, kind: str, name: str) -> Response:
+        """The SPDX 3.0.1 export of a model record, for SBOM tools."""
+        state = request.app.state
+        iri = resolve(state.store, kind, name, settings.base_iri) if kind == "model" else None
+        if iri is None:
+            raise UnknownRecord(f"no model {name!r} in mokg: only models have an SPDX export")
+        return Response(render_spdx(spdx_document(state.store, iri, settings.base_iri)), media_type=SPDX_MEDIA_TYPE)
 
     for kind in KINDS:
         app.add_api_route(
@@ -323,6 +388,82 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
                 406: {"description": "No offered format fits Accept; the offers are listed."},
             },
         )
+
+        app.add_api_route(
+            f"/{kind}/{{name}}/cite",
+            _kind_route(_cite, kind),
+            methods=["GET"],
+            tags=["citation"],
+            summary=f"Citations of the {kind} record: ?format=bibtex|csl|ris",
+            response_class=Response,
+        )
+        app.add_api_route(
+            f"/release/{{version}}/{kind}/{{name}}",
+            _release_route(_record, kind),
+            methods=["GET"],
+            tags=["releases"],
+            summary=f"The {kind} record as frozen in a release (immutable)",
+            response_class=Response,
+        )
+        app.add_api_route(
+            f"/release/{{version}}/{kind}/{{name}}/cite",
+            _release_route(_cite, kind),
+            methods=["GET"],
+            tags=["citation"],
+            summary=f"Citations of the {kind} record of a release",
+            response_class=Response,
+        )
+
+    @app.get("/model/{name}/spdx", tags=["records"], summary="SPDX 3.0.1 export of a model (AI and Dataset profiles)")
+    def spdx(request: Request, name: str) -> Response:
+        """The model as an SPDX 3.0.1 JSON-LD document (also ``/model/{name}?profile=spdx``)."""
+        return _spdx(request, "model", name)
+
+    @app.get("/release/{version}/{filename}", tags=["releases"], summary="A release's full dump (N-Quads, gzip)")
+    def release_dump(request: Request, version: str, filename: str) -> Response:
+        """The frozen snapshot of a release, checked against its checksum before it is served."""
+        releases = request.app.state.releases
+        releases.store(version)  # verifies the file: a changed release is refused, not served
+        manifest = releases.manifest(version)
+        if filename != Path(release_download_url(settings.base_iri, version)).name:
+            raise UnknownRelease(f"release {version} has no file {filename!r}: it has {manifest.file}")
+        return FileResponse(
+            releases.folder / manifest.file,
+            media_type="application/n-quads",
+            headers={"Content-Encoding": "gzip", "ETag": f'"{manifest.sha256}"', "Cache-Control": "public, immutable"},
+        )
+
+    @app.get("/void", tags=["dataset"], summary="VoID description: statistics, dumps, releases")
+    @app.get("/.well-known/void", tags=["dataset"], include_in_schema=False)
+    def void(request: Request) -> Response:
+        """The VoID description of the graph, with its dumps and releases as dcat:Distributions."""
+        media = negotiate(VOID_FORMATS, request.headers.get("accept"), request.query_params.get("format"), VOID_ALIASES)
+        triples = void_description(request.app.state.store, settings.base_iri, _dumps(request.app), _releases(request))
+        return Response(serialize_rdf(triples, media), media_type=media, headers={"Vary": "Accept"})
+
+    @app.get("/dumps/{filename}", tags=["dataset"], summary="Full dumps of the graph, with checksums in /void")
+    def dump(request: Request, filename: str) -> Response:
+        """A full dump: N-Quads gz (named graphs), N-Triples gz and Turtle (union), JSON-LD."""
+        found = next((d for d in _dumps(request.app) if d.filename == filename), None)
+        if found is None:
+            names = ", ".join(d.filename for d in _dumps(request.app))
+            return JSONResponse({"detail": f"no dump {filename!r}; the dumps are {names}"}, status_code=404)
+        return FileResponse(
+            request.app.state.dump_folder / found.filename,
+            media_type=found.content_type,
+            headers={"ETag": f'"{found.sha256}"', "Cache-Control": f"public, max-age={settings.cache_max_age}"},
+        )
+
+    def _dumps(app: FastAPI) -> list[Dump]:
+        """The dumps, written on first use (not every app a test creates needs them)."""
+        state = app.state
+        if state.dumps is None:
+            state.dump_folder = Path(tempfile.mkdtemp(prefix="mokg-dumps-"))
+            state.dumps = make_dumps(state.store, state.dump_folder)
+        return state.dumps
+
+    def _releases(request: Request) -> list[ReleaseManifest]:
+        return request.app.state.releases.list()
 
     @app.get("/context.jsonld", tags=["records"], summary="mokg's JSON-LD context")
     def context_document(request: Request) -> Response:
@@ -397,6 +538,15 @@ def _kind_route(handler: Callable[[Request, str, str], Response], kind: str) -> 
     return route
 
 
+def _release_route(handler: Callable[..., Response], kind: str) -> Callable[[Request, str, str], Response]:
+    """A route function for one record kind of a release (path parameters ``version`` and ``name``)."""
+
+    def route(request: Request, version: str, name: str) -> Response:
+        return handler(request, kind, name, version)
+
+    return route
+
+
 def _graph_document(request: Request, *, prefix: str, path: str, suffix: str) -> Response:
     """The ontology or the shapes: every graph under ``prefix``, in the negotiated RDF format."""
     offered = [media for media in RECORD_FORMATS if media != "text/html"] + ["text/html"]
@@ -437,6 +587,11 @@ def graph_version(store: Store) -> str:
     stamp = " ".join(term.value for term in rows[0] if term is not None) if rows else ""
     return hashlib.sha256(f"{stamp} {store.stats()}".encode()).hexdigest()
 
+
+#: Citation formats offered on record pages, by ``?format=`` name.
+CITATION_LABELS = {"bibtex": "BibTeX", "csl": "CSL-JSON", "ris": "RIS"}
+VOID_ALIASES = {"text/turtle": ("ttl", "turtle"), "application/n-triples": ("nt",), "application/ld+json": ("jsonld",),
+                "application/rdf+xml": ("rdf", "xml")}  # fmt: skip
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 _FORMATS = "http://www.w3.org/ns/formats/"

@@ -1,0 +1,750 @@
+"""Releases, dumps and VoID: the graph as immutable, citable snapshots and downloadable files.
+
+**Releases.** ``mokg release VERSION`` freezes the whole store (every named graph, asserted and
+derived) into ``{folder}/{version}.nq.gz`` with a manifest ``{folder}/{version}.json`` that
+records its SHA-256, size and counts. A release is never changed after it is made: making it
+twice is an error, and opening it verifies the checksum first, so a changed file is refused
+rather than served. Its records are published at ``{base}release/{version}/{kind}/{slug}``,
+linked to the living record by ``dcat:hasVersion`` / ``dcat:isVersionOf``. Inside the
+snapshot, entities keep their persistent IRIs (``{base}model/{slug}``): a release IRI names a
+frozen *record* of the entity, not another entity.
+
+**Dumps.** :func:`make_dumps` writes the living graph as files a user can download:
+``mokg.nq.gz`` (N-Quads, gzip: every named graph kept, the lossless dump, same format as
+releases), ``mokg.nt.gz`` (N-Triples, gzip) and ``mokg.ttl`` (Turtle) of the union graph (graph
+names dropped: Turtle and N-Triples cannot carry them), and ``mokg.jsonld`` (JSON-LD of the
+dataset, named graphs kept). The output is deterministic: blank nodes are renamed canonically
+(RDFC-1.0), lines are sorted and gzip headers carry no time stamp, so the same graph gives the
+same bytes and the same checksums.
+
+**VoID.** :func:`void_description` describes the dataset in VoID and DCAT 3: statistics from
+SPARQL ``COUNT`` queries, one class partition per mokg class, the SPARQL endpoint, and each
+dump and release as a ``dcat:Distribution`` with byte size and SHA-256 checksum
+(``spdx:checksum``, the SPDX 2 RDF terms DCAT 3 recommends). The service computes it once,
+when the graph is loaded, never per request.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mokg import __version__
+from mokg.errors import MokgError
+from mokg.store import EmbeddedStore, Store
+from mokg.vocab import MOKG, PREFIXES
+
+__all__ = [
+    "DUMP_BASE",
+    "VERSION_PATTERN",
+    "VOID_FORMATS",
+    "VOID_PREFIXES",
+    "Dump",
+    "InvalidVersion",
+    "ReleaseCorrupted",
+    "ReleaseError",
+    "ReleaseExists",
+    "ReleaseManifest",
+    "Releases",
+    "UnknownRelease",
+    "create_release",
+    "dataset_iri",
+    "list_releases",
+    "make_dumps",
+    "open_release",
+    "read_manifest",
+    "release_dataset_iri",
+    "release_download_url",
+    "release_iri",
+    "release_record_links",
+    "serialize_rdf",
+    "snapshot_nquads",
+    "validate_version",
+    "version_links",
+    "void_description",
+]
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class ReleaseError(MokgError):
+    """Something is wrong with a release (a bad version, a release that exists or is missing)."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class InvalidVersion(ReleaseError):
+    """A release version that is not of the form ``MAJOR.MINOR[.PATCH][-suffix]``."""
+
+    http_status = 400
+
+
+class ReleaseExists(ReleaseError):
+    """A release of that version exists already: releases are immutable."""
+
+    http_status = 409
+
+
+class UnknownRelease(ReleaseError):
+    """No release of that version has been made."""
+
+    http_status = 404
+
+
+class ReleaseCorrupted(ReleaseError):
+    """A release file no longer matches its manifest: it was changed, and is not served."""
+
+    exit_code = 1
+    http_status = 500
+
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------
+
+_RDF = PREFIXES["rdf"]
+_XSD = PREFIXES["xsd"]
+_DCAT = PREFIXES["dcat"]
+_DCTERMS = PREFIXES["dcterms"]
+_VOID = "http://rdfs.org/ns/void#"
+_SPDX_RDF = "http://spdx.org/rdf/terms#"
+_IANA = "https://www.iana.org/assignments/media-types/"
+_FORMATS_NS = "http://www.w3.org/ns/formats/"
+_DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
+
+#: Prefixes for serializing VoID (``spdx:`` is taken by the SPDX licence list, so the SPDX 2
+#: RDF terms used for checksums get ``spdxrdf:``).
+VOID_PREFIXES: dict[str, str] = {**PREFIXES, "void": _VOID, "spdxrdf": _SPDX_RDF}
+
+#: RDF formats the VoID description can be served in.
+VOID_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+#: Path, under the base IRI, where the living dumps are downloaded (``{base}dumps/mokg.ttl``).
+DUMP_BASE = "dumps/"
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _typed(value: object, datatype: str) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(f"{_XSD}{datatype}"))
+
+
+def _integer(value: int) -> ox.Literal:
+    return _typed(value, "integer")
+
+
+def _datetime(value: datetime) -> ox.Literal:
+    return _typed(_iso(value), "dateTime")
+
+
+def _iso(value: datetime) -> str:
+    """``value`` in UTC, to the second, as ``2025-01-02T03:04:05Z``."""
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------------------------
+# Versions and IRIs
+# --------------------------------------------------------------------------------------------
+
+#: What a release version looks like: ``1.0``, ``1.0.0``, ``2024.06``, ``1.0.0-rc.1``.
+VERSION_PATTERN = re.compile(r"^\d+\.\d+(\.\d+)?([-.][0-9A-Za-z.]+)?$")
+_MAX_VERSION_LENGTH = 64
+
+
+def validate_version(version: str) -> str:
+    """``version`` if it is a valid release version, else :class:`InvalidVersion` (HTTP 400, exit 2).
+
+    The pattern also keeps versions safe as file names and IRI path segments: no ``/``, no
+    spaces, nothing to escape.
+    """
+    if not isinstance(version, str) or len(version) > _MAX_VERSION_LENGTH or not VERSION_PATTERN.match(version):
+        raise InvalidVersion(
+            f"invalid release version {version!r}: expected MAJOR.MINOR[.PATCH][-suffix], such as 1.0 or 1.0.0-rc.1"
+        )
+    return version
+
+
+def release_iri(base_iri: str, version: str, kind: str, slug: str) -> str:
+    """The IRI of a release record: ``{base}release/{version}/{kind}/{slug}``."""
+    return f"{base_iri}release/{validate_version(version)}/{kind}/{slug}"
+
+
+def release_dataset_iri(base_iri: str, version: str) -> str:
+    """The IRI of a release as a whole (a ``void:Dataset``): ``{base}release/{version}``."""
+    return f"{base_iri}release/{validate_version(version)}"
+
+
+def release_download_url(base_iri: str, version: str) -> str:
+    """Where a release's N-Quads file is downloaded: ``{base}release/{version}/mokg-{version}.nq.gz``."""
+    return f"{release_dataset_iri(base_iri, version)}/mokg-{version}.nq.gz"
+
+
+def dataset_iri(base_iri: str) -> str:
+    """The IRI of the living mokg dataset in its VoID description: ``{base}void#dataset``."""
+    return f"{base_iri}void#dataset"
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots: the store as sorted, canonical N-Quads
+# --------------------------------------------------------------------------------------------
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return any(isinstance(term, ox.BlankNode) for term in (quad.subject, quad.object, quad.graph_name))
+
+
+def snapshot_nquads(store: Store) -> bytes:
+    """Every quad of every named graph of ``store`` as N-Quads: sorted lines, canonical blank nodes.
+
+    The same graph always gives the same bytes: blank nodes get their RDFC-1.0 canonical labels
+    (only the quads that mention one are canonicalized, which gives the same labels as the whole
+    dataset would), and lines are sorted bytewise. Works over any :class:`Store`.
+    """
+    plain: list[ox.Quad] = []
+    blank: list[ox.Quad] = []
+    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        quad = ox.Quad(row["s"], row["p"], row["o"], row["g"])
+        (blank if _has_blank(quad) else plain).append(quad)
+    if blank:
+        dataset = ox.Dataset(blank)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        plain.extend(dataset)
+    lines = ox.serialize(plain, format=ox.RdfFormat.N_QUADS).splitlines()
+    lines.sort()
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _parse_nquads(data: bytes) -> list[ox.Quad]:
+    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def _union_ntriples(quads: Iterable[ox.Quad]) -> bytes:
+    """The union graph of ``quads`` as sorted, duplicate-free N-Triples."""
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines()))
+    return b"".join(line + b"\n" for line in lines)
+
+
+def _gzip(data: bytes) -> bytes:
+    """``data`` gzipped with no file name and time stamp 0 in the header: same input, same bytes."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+# --------------------------------------------------------------------------------------------
+# Releases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReleaseManifest:
+    """What ``{version}.json`` says about a release; the file it names must match it forever."""
+
+    version: str
+    created: datetime
+    file: str
+    sha256: str
+    size: int
+    quads: int
+    triples: int
+    graphs: int
+    base_iri: str
+    mokg_version: str
+
+    def to_json(self) -> dict[str, object]:
+        """The manifest as JSON (``created`` as ``2025-01-02T03:04:05Z``)."""
+        data = asdict(self)
+        data["created"] = _iso(self.created)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ReleaseManifest:
+        """A manifest read from its JSON."""
+        values = dict(data)
+        values["created"] = datetime.fromisoformat(str(values["created"]).replace("Z", "+00:00"))
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def create_release(
+    store: Store, version: str, folder: Path, base_iri: str, *, now: datetime | None = None
+) -> ReleaseManifest:
+    """Freeze ``store`` into release ``version``: ``{folder}/{version}.nq.gz`` and ``{version}.json``.
+
+    :class:`InvalidVersion` for a malformed version; :class:`ReleaseExists` when either file
+    exists already (a release is never replaced). Both files are written under temporary names
+    and linked into place without overwriting, manifest last, and made read-only.
+    """
+    validate_version(version)
+    folder.mkdir(parents=True, exist_ok=True)
+    data_path, manifest_path = folder / f"{version}.nq.gz", folder / f"{version}.json"
+    if data_path.exists() or manifest_path.exists():
+        raise ReleaseExists(f"release {version} exists already in {folder}: releases never change")
+    nquads = snapshot_nquads(store)
+    quads = _parse_nquads(nquads)
+    compressed = _gzip(nquads)
+    manifest = ReleaseManifest(
+        version=version,
+        created=(now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
+        file=data_path.name,
+        sha256=hashlib.sha256(compressed).hexdigest(),
+        size=len(compressed),
+        quads=len(quads),
+        triples=_union_ntriples(quads).count(b"\n"),
+        graphs=len({q.graph_name for q in quads}),
+        base_iri=base_iri,
+        mokg_version=__version__,
+    )
+    text = json.dumps(manifest.to_json(), indent=2).encode() + b"\n"
+    for path, content in ((data_path, compressed), (manifest_path, text)):
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_bytes(content)
+        try:
+            os.link(temporary, path)  # fails if the file appeared meanwhile: never overwrite
+        except FileExistsError:
+            raise ReleaseExists(f"release {version} exists already in {folder}: releases never change") from None
+        finally:
+            temporary.unlink()
+        path.chmod(0o444)
+    return manifest
+
+
+def read_manifest(folder: Path, version: str) -> ReleaseManifest:
+    """The manifest of release ``version``: :class:`InvalidVersion` (400) or :class:`UnknownRelease` (404)."""
+    validate_version(version)
+    path = folder / f"{version}.json"
+    try:
+        manifest = ReleaseManifest.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise UnknownRelease(f"no release {version} of mokg") from None
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise ReleaseCorrupted(f"release manifest {path} is unreadable: {error}") from None
+    if manifest.version != version:
+        raise ReleaseCorrupted(f"release manifest {path} names version {manifest.version!r}")
+    return manifest
+
+
+def list_releases(folder: Path) -> list[ReleaseManifest]:
+    """Every release in ``folder``, oldest first (an absent folder has none)."""
+    manifests = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        version = path.name.removesuffix(".json")
+        if VERSION_PATTERN.match(version):
+            manifests.append(read_manifest(folder, version))
+    return sorted(manifests, key=lambda m: (m.created, m.version))
+
+
+def open_release(folder: Path, version: str) -> EmbeddedStore:
+    """Release ``version`` in an in-memory store, after checking its file against the manifest.
+
+    :class:`InvalidVersion` (400) for a malformed version, :class:`UnknownRelease` (404) for one
+    never made, :class:`ReleaseCorrupted` (500, exit 1) when the file is missing or its checksum,
+    size or quad count differs from the manifest: a release is never served changed.
+    """
+    manifest = read_manifest(folder, version)
+    path = folder / manifest.file
+    try:
+        compressed = path.read_bytes()
+    except OSError as error:
+        raise ReleaseCorrupted(f"release {version}: cannot read {path}: {error.strerror or error}") from None
+    if len(compressed) != manifest.size or hashlib.sha256(compressed).hexdigest() != manifest.sha256:
+        raise ReleaseCorrupted(f"release {version}: {path.name} does not match the checksum in its manifest")
+    try:
+        quads = _parse_nquads(gzip.decompress(compressed))
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise ReleaseCorrupted(f"release {version}: {path.name} is unreadable: {error}") from None
+    if len(quads) != manifest.quads:
+        raise ReleaseCorrupted(f"release {version}: {len(quads)} quads, the manifest says {manifest.quads}")
+    store = EmbeddedStore()
+    store.replace(quads)
+    return store
+
+
+class Releases:
+    """The releases of one folder for a service: listed on demand, opened once and kept.
+
+    A release never changes, so its store is verified and loaded the first time it is asked
+    for and kept in memory after that (one in-memory copy of the graph per release that was
+    asked for). New releases made while the service runs are seen at the next listing.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._stores: dict[str, EmbeddedStore] = {}
+        self._lock = threading.Lock()
+
+    def list(self) -> list[ReleaseManifest]:
+        """Every release, oldest first."""
+        return list_releases(self.folder)
+
+    def manifest(self, version: str) -> ReleaseManifest:
+        """The manifest of ``version`` (400 / 404 as :func:`read_manifest`)."""
+        return read_manifest(self.folder, version)
+
+    def store(self, version: str) -> EmbeddedStore:
+        """The verified store of ``version`` (400 / 404 / 500 as :func:`open_release`)."""
+        validate_version(version)
+        with self._lock:
+            if version not in self._stores:
+                self._stores[version] = open_release(self.folder, version)
+            return self._stores[version]
+
+    def containing(self, iri: str) -> list[ReleaseManifest]:
+        """The releases whose snapshot describes ``iri`` (has it as a subject), oldest first.
+
+        A corrupted release is left out here (the living record still answers); asking for it
+        by version still raises :class:`ReleaseCorrupted`.
+        """
+        query = f"ASK {{ {ox.NamedNode(iri)} ?p ?o }}"
+        found = []
+        for manifest in self.list():
+            try:
+                if bool(self.store(manifest.version).query(query)):
+                    found.append(manifest)
+            except ReleaseCorrupted:
+                continue
+        return found
+
+
+def version_links(
+    living_iri: str, base_iri: str, releases: Sequence[ReleaseManifest], *, kind: str, slug: str
+) -> list[ox.Triple]:
+    """``<living> dcat:hasVersion <{base}release/{version}/{kind}/{slug}>`` for each release.
+
+    Pass only the releases that hold the entity (:meth:`Releases.containing`), so that no link
+    leads to a 404. For a licence, ``living_iri`` is the entity's IRI (an SPDX IRI, possibly)
+    and ``slug`` its licence id, as in its record URL.
+    """
+    has_version = _iri(f"{_DCAT}hasVersion")
+    return [
+        ox.Triple(_iri(living_iri), has_version, _iri(release_iri(base_iri, m.version, kind, slug))) for m in releases
+    ]
+
+
+def release_record_links(
+    living_iri: str, base_iri: str, release: ReleaseManifest, *, kind: str, slug: str
+) -> list[ox.Triple]:
+    """What a release record adds to the snapshot's record of the entity.
+
+    ``<release> dcat:isVersionOf <living> ; dcat:version "1.0" ; dcterms:issued …`` and
+    ``dcterms:isPartOf`` the release dataset, plus ``<living> dcat:hasVersion <release>`` so
+    that a JSON-LD record framed on the entity embeds the release node.
+    """
+    record = _iri(release_iri(base_iri, release.version, kind, slug))
+    living = _iri(living_iri)
+    return [
+        ox.Triple(record, _iri(f"{_DCAT}isVersionOf"), living),
+        ox.Triple(record, _iri(f"{_DCAT}version"), ox.Literal(release.version)),
+        ox.Triple(record, _iri(f"{_DCTERMS}issued"), _datetime(release.created)),
+        ox.Triple(record, _iri(f"{_DCTERMS}isPartOf"), _iri(release_dataset_iri(base_iri, release.version))),
+        ox.Triple(living, _iri(f"{_DCAT}hasVersion"), record),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Dumps
+# --------------------------------------------------------------------------------------------
+
+
+#: The dump formats' names, which are also their W3C format IRIs' local names (``void:feature``).
+_FORMAT_NAMES = {
+    "application/n-quads": "N-Quads",
+    "application/n-triples": "N-Triples",
+    "text/turtle": "Turtle",
+    "application/ld+json": "JSON-LD",
+}
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One dump file: its name, RDF media type, compression, checksum, size and statement count.
+
+    ``media_type`` is the RDF format of the (uncompressed) content; ``compress_format`` is
+    ``application/gzip`` for the ``.gz`` files (DCAT 3's ``dcat:compressFormat``). Serve a
+    compressed dump with :attr:`content_type` (``application/gzip``) so a client saves it as is.
+    """
+
+    filename: str
+    media_type: str
+    sha256: str
+    size: int
+    statements: int
+    named_graphs: bool
+    compress_format: str | None = None
+
+    @property
+    def content_type(self) -> str:
+        """The HTTP ``Content-Type`` to serve the file with."""
+        return self.compress_format or self.media_type
+
+    @property
+    def format_name(self) -> str:
+        """A human name of the format, for titles and pages."""
+        name = _FORMAT_NAMES[self.media_type]
+        return f"{name} (gzip)" if self.compress_format else name
+
+
+def make_dumps(store: Store, folder: Path) -> list[Dump]:
+    """Write the living graph's dumps into ``folder`` and describe them.
+
+    ``mokg.nq.gz`` (every named graph), ``mokg.nt.gz`` and ``mokg.ttl`` (the union graph),
+    ``mokg.jsonld`` (every named graph). Deterministic: the same graph gives the same bytes.
+    Files are replaced atomically, so a reader never sees half a dump.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    nquads = snapshot_nquads(store)
+    quads = _parse_nquads(nquads)
+    ntriples = _union_ntriples(quads)
+    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
+    files = [
+        ("mokg.nq.gz", "application/n-quads", _gzip(nquads), len(quads), True, "application/gzip"),
+        ("mokg.nt.gz", "application/n-triples", _gzip(ntriples), len(triples), False, "application/gzip"),
+        (
+            "mokg.ttl",
+            "text/turtle",
+            ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
+            len(triples),
+            False,
+            None,
+        ),
+        (
+            "mokg.jsonld",
+            "application/ld+json",
+            ox.serialize(quads, format=ox.RdfFormat.JSON_LD),
+            len(quads),
+            True,
+            None,
+        ),
+    ]
+    dumps = []
+    for filename, media, data, count, graphs, compression in files:
+        _write_atomically(folder / filename, data)
+        dumps.append(Dump(filename, media, hashlib.sha256(data).hexdigest(), len(data), count, graphs, compression))
+    return dumps
+
+
+# --------------------------------------------------------------------------------------------
+# VoID
+# --------------------------------------------------------------------------------------------
+
+
+def _counts(store: Store, query: str) -> dict[str, int]:
+    """The integers of the single row an aggregate query answers, by variable name."""
+    solutions = store.query(query)
+    row = next(iter(solutions))
+    return {variable.value: int(row[variable].value) for variable in solutions.variables}
+
+
+def _statistics(store: Store, base_iri: str) -> dict[str, int]:
+    """VoID's statistics of the union graph, by SPARQL aggregates."""
+    totals = _counts(
+        store,
+        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) (COUNT(DISTINCT ?p) AS ?properties) "
+        "(COUNT(DISTINCT ?o) AS ?distinctObjects) "
+        "WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
+    )
+    base = str(ox.Literal(base_iri))
+    entities = _counts(
+        store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?entities) "
+        f"WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }}",
+    )
+    classes = _counts(store, "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { ?x a ?c }")
+    return {**totals, **entities, **classes}
+
+
+def _class_partitions(store: Store) -> list[tuple[str, int]]:
+    rows = store.query(
+        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
+        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }} GROUP BY ?class ORDER BY ?class'
+    )
+    return [(row["class"].value, int(row["n"].value)) for row in rows]
+
+
+def _vocabularies(store: Store) -> list[str]:
+    """The known vocabularies (:data:`mokg.vocab.PREFIXES`) whose terms are used as property or class."""
+    rows = store.query("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }")
+    used = {row["t"].value for row in rows}
+    known = sorted(set(PREFIXES.values()), key=len, reverse=True)
+    found = set()
+    for term in used:
+        for namespace in known:
+            if term.startswith(namespace):
+                found.add(namespace)
+                break
+    return sorted(found)
+
+
+def _examples(store: Store) -> list[str]:
+    examples = []
+    for cls in ("Model", "Dataset"):
+        rows = list(store.query(f"SELECT ?e WHERE {{ ?e a mokg:{cls} FILTER(isIRI(?e)) }} ORDER BY ?e LIMIT 1"))
+        examples.extend(row["e"].value for row in rows)
+    return examples
+
+
+def _distribution(
+    node: ox.NamedNode, url: str, media: str, compression: str | None, sha256: str, size: int, title: str
+) -> list[ox.Triple]:
+    """A ``dcat:Distribution`` with download URL, media type, byte size and SHA-256 checksum."""
+    checksum = _iri(f"{node.value}-checksum")
+    triples = [
+        ox.Triple(node, _iri(f"{_RDF}type"), _iri(f"{_DCAT}Distribution")),
+        ox.Triple(node, _iri(f"{_DCTERMS}title"), ox.Literal(title, language="en")),
+        ox.Triple(node, _iri(f"{_DCAT}downloadURL"), _iri(url)),
+        ox.Triple(node, _iri(f"{_DCAT}accessURL"), _iri(url)),
+        ox.Triple(node, _iri(f"{_DCAT}mediaType"), _iri(f"{_IANA}{media}")),
+        ox.Triple(node, _iri(f"{_DCAT}byteSize"), _typed(size, "nonNegativeInteger")),
+        ox.Triple(node, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
+        ox.Triple(node, _iri(f"{_SPDX_RDF}checksum"), checksum),
+        ox.Triple(checksum, _iri(f"{_RDF}type"), _iri(f"{_SPDX_RDF}Checksum")),
+        ox.Triple(checksum, _iri(f"{_SPDX_RDF}algorithm"), _iri(f"{_SPDX_RDF}checksumAlgorithm_sha256")),
+        ox.Triple(checksum, _iri(f"{_SPDX_RDF}checksumValue"), _typed(sha256, "hexBinary")),
+    ]
+    if compression:
+        triples.append(ox.Triple(node, _iri(f"{_DCAT}compressFormat"), _iri(f"{_IANA}{compression}")))
+    return triples
+
+
+def void_description(
+    store: Store,
+    base_iri: str,
+    dumps: Sequence[Dump],
+    releases: Sequence[ReleaseManifest],
+    *,
+    download_base: str | None = None,
+) -> list[ox.Triple]:
+    """The VoID (and DCAT 3) description of the living graph, its dumps and its releases.
+
+    The dataset is ``{base}void#dataset``: a ``void:Dataset`` and ``dcat:Dataset`` with title,
+    description, licence (CC-BY-4.0), the statistics of its union graph (``void:triples``,
+    ``void:entities`` — distinct subjects under ``void:uriSpace`` —, ``void:classes``,
+    ``void:properties``, ``void:distinctSubjects``, ``void:distinctObjects``), one
+    ``void:classPartition`` per mokg class, its SPARQL endpoint, example resources and
+    vocabularies. Each dump is a ``void:dataDump`` and a ``dcat:Distribution`` downloaded from
+    ``{download_base}{filename}`` (default ``{base}dumps/``); each release a
+    ``dcat:hasVersion``, itself a dataset with its N-Quads dump and checksum.
+
+    Every statistic is a SPARQL aggregate: compute this once per load, not per request.
+    """
+    download_base = download_base if download_base is not None else f"{base_iri}{DUMP_BASE}"
+    dataset = _iri(dataset_iri(base_iri))
+    a = _iri(f"{_RDF}type")
+
+    def void(name: str) -> ox.NamedNode:
+        return _iri(f"{_VOID}{name}")
+
+    triples = [
+        ox.Triple(dataset, a, void("Dataset")),
+        ox.Triple(dataset, a, _iri(f"{_DCAT}Dataset")),
+        ox.Triple(
+            dataset, _iri(f"{_DCTERMS}title"), ox.Literal("mokg: the Model Openness Knowledge Graph", language="en")
+        ),
+        ox.Triple(
+            dataset,
+            _iri(f"{_DCTERMS}description"),
+            ox.Literal(
+                "AI models, their components (weights, code, data, documents) and how open each one is: licences, "
+                "availability, training data, derivations and openness claims, with the facts derived from them.",
+                language="en",
+            ),
+        ),
+        ox.Triple(dataset, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
+        ox.Triple(dataset, void("uriSpace"), ox.Literal(base_iri)),
+        ox.Triple(dataset, void("sparqlEndpoint"), _iri(f"{base_iri}sparql")),
+        ox.Triple(dataset, _iri(f"{_DCAT}landingPage"), _iri(base_iri)),
+    ]
+    for name, value in _statistics(store, base_iri).items():
+        triples.append(ox.Triple(dataset, void(name), _integer(value)))
+    for cls, count in _class_partitions(store):
+        partition = _iri(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
+        triples += [
+            ox.Triple(dataset, void("classPartition"), partition),
+            ox.Triple(partition, void("class"), _iri(cls)),
+            ox.Triple(partition, void("entities"), _integer(count)),
+        ]
+    for example in _examples(store):
+        triples.append(ox.Triple(dataset, void("exampleResource"), _iri(example)))
+    for vocabulary in _vocabularies(store):
+        triples.append(ox.Triple(dataset, void("vocabulary"), _iri(vocabulary)))
+    for dump in dumps:
+        url = f"{download_base}{dump.filename}"
+        node = _iri(f"{base_iri}void#dump-{dump.filename}")
+        graphs = "every named graph" if dump.named_graphs else "the union of all graphs"
+        triples += [
+            ox.Triple(dataset, void("dataDump"), _iri(url)),
+            ox.Triple(dataset, _iri(f"{_DCAT}distribution"), node),
+            ox.Triple(dataset, void("feature"), _iri(f"{_FORMATS_NS}{_FORMAT_NAMES[dump.media_type]}")),
+            *_distribution(
+                node,
+                url,
+                dump.media_type,
+                dump.compress_format,
+                dump.sha256,
+                dump.size,
+                f"mokg dump, {dump.format_name}, {graphs}",
+            ),
+        ]
+    for release in releases:
+        node = _iri(release_dataset_iri(base_iri, release.version))
+        url = release_download_url(base_iri, release.version)
+        distribution = _iri(f"{node.value}#dump")
+        triples += [
+            ox.Triple(dataset, _iri(f"{_DCAT}hasVersion"), node),
+            ox.Triple(node, a, void("Dataset")),
+            ox.Triple(node, a, _iri(f"{_DCAT}Dataset")),
+            ox.Triple(node, _iri(f"{_DCTERMS}title"), ox.Literal(f"mokg release {release.version}", language="en")),
+            ox.Triple(node, _iri(f"{_DCAT}isVersionOf"), dataset),
+            ox.Triple(node, _iri(f"{_DCAT}version"), ox.Literal(release.version)),
+            ox.Triple(node, _iri(f"{_DCTERMS}issued"), _datetime(release.created)),
+            ox.Triple(node, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
+            ox.Triple(node, void("triples"), _integer(release.triples)),
+            ox.Triple(node, void("dataDump"), _iri(url)),
+            ox.Triple(node, _iri(f"{_DCAT}distribution"), distribution),
+            *_distribution(
+                distribution,
+                url,
+                "application/n-quads",
+                "application/gzip",
+                release.sha256,
+                release.size,
+                f"mokg release {release.version}, N-Quads (gzip), every named graph",
+            ),
+        ]
+    return list(dict.fromkeys(triples))  # without repeats
+
+
+def serialize_rdf(triples: Sequence[ox.Triple], media: str) -> bytes:
+    """``triples`` (the VoID description) in one of :data:`VOID_FORMATS`, grouped by subject."""
+    rdf_format = VOID_FORMATS[media]
+    first: dict[object, int] = {}
+    for index, triple in enumerate(triples):
+        first.setdefault(triple.subject, index)
+    triples = sorted(triples, key=lambda t: first[t.subject])  # stable: each subject's triples keep their order
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        return ox.serialize(triples, format=rdf_format)
+    return ox.serialize(triples, format=rdf_format, prefixes=VOID_PREFIXES)

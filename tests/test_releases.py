@@ -1,0 +1,361 @@
+"""Releases, dumps and VoID over the bundled graph: immutable snapshots, checksums, statistics."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import BASE
+
+from mokg.releases import (
+    VOID_FORMATS,
+    Dump,
+    InvalidVersion,
+    ReleaseCorrupted,
+    ReleaseExists,
+    ReleaseManifest,
+    Releases,
+    UnknownRelease,
+    create_release,
+    dataset_iri,
+    list_releases,
+    make_dumps,
+    open_release,
+    release_download_url,
+    release_iri,
+    release_record_links,
+    serialize_rdf,
+    snapshot_nquads,
+    validate_version,
+    version_links,
+    void_description,
+)
+from mokg.store import EmbeddedStore
+
+NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+LLAMA = f"{BASE}model/llama-2-7b"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SPDX_RDF = "http://spdx.org/rdf/terms#"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def distinct_triples(store: EmbeddedStore) -> int:
+    rows = store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return len({(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows})
+
+
+@pytest.fixture(scope="module")
+def released(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ReleaseManifest]:
+    folder = tmp_path_factory.mktemp("releases")
+    return folder, create_release(store, "1.0.0", folder, BASE, now=NOW)
+
+
+# --------------------------------------------------------------------------------------------
+# Versions and IRIs
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.0.0", "2024.06", "1.0.0-rc.1", "0.1.0.dev3", "10.20.30-beta"])
+def test_valid_versions(version: str):
+    assert validate_version(version) == version
+
+
+@pytest.mark.parametrize(
+    "version", ["", "1", "v1.0", "1.0/../../etc", "1.0 beta", "latest", "1.0-", "../1.0", "1.0.0-rc/1", "1" * 70 + ".0"]
+)
+def test_bad_versions_are_400_and_exit_2(version: str):
+    with pytest.raises(InvalidVersion) as caught:
+        validate_version(version)
+    assert caught.value.http_status == 400 and caught.value.exit_code == 2
+
+
+def test_release_iris():
+    assert release_iri(BASE, "1.0.0", "model", "llama-2-7b") == f"{BASE}release/1.0.0/model/llama-2-7b"
+    assert release_download_url(BASE, "1.0") == f"{BASE}release/1.0/mokg-1.0.nq.gz"
+    with pytest.raises(InvalidVersion):
+        release_iri(BASE, "nope", "model", "llama-2-7b")
+
+
+# --------------------------------------------------------------------------------------------
+# Releases
+# --------------------------------------------------------------------------------------------
+
+
+def test_release_round_trip(store: EmbeddedStore, released: tuple[Path, ReleaseManifest]):
+    folder, manifest = released
+    data, meta = folder / "1.0.0.nq.gz", folder / "1.0.0.json"
+    assert data.is_file() and meta.is_file()
+    assert not data.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH), "a release file is read-only"
+    assert json.loads(meta.read_text()) == manifest.to_json()
+    assert manifest.sha256 == sha256(data) and manifest.size == data.stat().st_size
+    assert manifest.created == NOW and manifest.to_json()["created"] == "2025-01-02T03:04:05Z"
+    stats = store.stats()
+    assert (manifest.quads, manifest.graphs, manifest.triples) == (stats.quads, stats.graphs, distinct_triples(store))
+    assert manifest.base_iri == BASE and manifest.mokg_version
+    assert data.read_bytes()[4:8] == b"\0\0\0\0", "gzip header carries no time stamp"
+
+    snapshot = open_release(folder, "1.0.0")
+    assert snapshot.stats().quads == stats.quads and snapshot.stats().graphs == stats.graphs
+    assert snapshot.stats().classes == stats.classes
+    assert list_releases(folder) == [manifest]
+    assert ReleaseManifest.from_json(manifest.to_json()) == manifest
+
+
+def test_release_content_is_deterministic(store: EmbeddedStore, tmp_path: Path):
+    """The same graph frozen twice gives the same bytes (canonical blank nodes, sorted lines)."""
+    first = create_release(store, "1.0.0", tmp_path, BASE, now=NOW)
+    second = create_release(store, "1.0.1", tmp_path, BASE, now=NOW)
+    assert first.sha256 == second.sha256
+    assert gzip.decompress((tmp_path / "1.0.0.nq.gz").read_bytes()) == snapshot_nquads(store)
+    lines = snapshot_nquads(store).splitlines()
+    assert lines == sorted(lines) and any(b"_:c14n" in line for line in lines)
+
+
+def test_a_release_is_never_made_twice(store: EmbeddedStore, released: tuple[Path, ReleaseManifest]):
+    folder, _ = released
+    before = sha256(folder / "1.0.0.nq.gz"), (folder / "1.0.0.json").read_text()
+    with pytest.raises(ReleaseExists) as caught:
+        create_release(store, "1.0.0", folder, BASE)
+    assert caught.value.exit_code == 2 and caught.value.http_status == 409
+    assert (sha256(folder / "1.0.0.nq.gz"), (folder / "1.0.0.json").read_text()) == before
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_a_leftover_data_file_also_blocks_the_release(store: EmbeddedStore, tmp_path: Path):
+    (tmp_path / "2.0.nq.gz").write_bytes(b"not mine")
+    with pytest.raises(ReleaseExists):
+        create_release(store, "2.0", tmp_path, BASE)
+    assert not (tmp_path / "2.0.json").exists()
+
+
+def test_bad_version_writes_nothing(store: EmbeddedStore, tmp_path: Path):
+    with pytest.raises(InvalidVersion):
+        create_release(store, "../escape", tmp_path, BASE)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_and_malformed_versions_on_open(released: tuple[Path, ReleaseManifest]):
+    folder, _ = released
+    with pytest.raises(UnknownRelease) as caught:
+        open_release(folder, "9.9.9")
+    assert caught.value.http_status == 404
+    with pytest.raises(InvalidVersion) as bad:
+        open_release(folder, "not-a-version")
+    assert bad.value.http_status == 400
+    assert list_releases(folder / "absent") == []
+
+
+def test_a_changed_release_is_refused(store: EmbeddedStore, tmp_path: Path):
+    create_release(store, "1.0", tmp_path, BASE, now=NOW)
+    data = tmp_path / "1.0.nq.gz"
+    data.chmod(0o644)
+    text = gzip.decompress(data.read_bytes()).replace(b"Llama 2 7B", b"Llama 2 8B")
+    data.write_bytes(gzip.compress(text, mtime=0))
+    with pytest.raises(ReleaseCorrupted) as caught:
+        open_release(tmp_path, "1.0")
+    assert "checksum" in str(caught.value) and caught.value.exit_code == 1
+
+
+def test_a_truncated_or_missing_release_file_is_refused(store: EmbeddedStore, tmp_path: Path):
+    create_release(store, "1.0", tmp_path, BASE, now=NOW)
+    data = tmp_path / "1.0.nq.gz"
+    data.chmod(0o644)
+    data.write_bytes(data.read_bytes()[:100])
+    with pytest.raises(ReleaseCorrupted):
+        open_release(tmp_path, "1.0")
+    data.unlink()
+    with pytest.raises(ReleaseCorrupted):
+        open_release(tmp_path, "1.0")
+
+
+def test_releases_keep_verified_stores_and_find_entities(released: tuple[Path, ReleaseManifest]):
+    folder, manifest = released
+    releases = Releases(folder)
+    assert releases.list() == [manifest] and releases.manifest("1.0.0") == manifest
+    assert releases.store("1.0.0") is releases.store("1.0.0")
+    assert releases.containing(LLAMA) == [manifest]
+    assert releases.containing(f"{BASE}model/not-in-mokg") == []
+    with pytest.raises(UnknownRelease):
+        releases.store("3.0")
+
+
+def test_version_links_both_ways(released: tuple[Path, ReleaseManifest]):
+    _, manifest = released
+    release = ox.NamedNode(f"{BASE}release/1.0.0/model/llama-2-7b")
+    living = ox.NamedNode(LLAMA)
+    has_version, is_version_of = ox.NamedNode(f"{DCAT}hasVersion"), ox.NamedNode(f"{DCAT}isVersionOf")
+    assert version_links(LLAMA, BASE, [manifest], kind="model", slug="llama-2-7b") == [
+        ox.Triple(living, has_version, release)
+    ]
+    links = release_record_links(LLAMA, BASE, manifest, kind="model", slug="llama-2-7b")
+    assert ox.Triple(release, is_version_of, living) in links
+    assert ox.Triple(living, has_version, release) in links
+    assert ox.Triple(release, ox.NamedNode(f"{DCAT}version"), ox.Literal("1.0.0")) in links
+    spdx_licence = version_links("http://spdx.org/licenses/MIT", BASE, [manifest], kind="license", slug="MIT")
+    assert spdx_licence[0].object == ox.NamedNode(f"{BASE}release/1.0.0/license/MIT")
+
+
+# --------------------------------------------------------------------------------------------
+# Dumps
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dumps(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Dump]]:
+    folder = tmp_path_factory.mktemp("dumps")
+    return folder, make_dumps(store, folder)
+
+
+def test_dumps_are_described_by_their_files(dumps: tuple[Path, list[Dump]]):
+    folder, described = dumps
+    assert [d.filename for d in described] == ["mokg.nq.gz", "mokg.nt.gz", "mokg.ttl", "mokg.jsonld"]
+    for dump in described:
+        path = folder / dump.filename
+        assert dump.sha256 == sha256(path) and dump.size == path.stat().st_size
+    assert {d.filename: d.content_type for d in described} == {
+        "mokg.nq.gz": "application/gzip",
+        "mokg.nt.gz": "application/gzip",
+        "mokg.ttl": "text/turtle",
+        "mokg.jsonld": "application/ld+json",
+    }
+
+
+def test_dumps_parse_back_to_the_graph(store: EmbeddedStore, dumps: tuple[Path, list[Dump]]):
+    folder, described = dumps
+    stats, triples = store.stats(), distinct_triples(store)
+    by_name = {d.filename: d for d in described}
+
+    quads = list(ox.parse(gzip.decompress((folder / "mokg.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS))
+    assert len(quads) == stats.quads == by_name["mokg.nq.gz"].statements
+    assert len({q.graph_name for q in quads}) == stats.graphs
+    jsonld = list(ox.parse((folder / "mokg.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
+    assert len(jsonld) == stats.quads and len({q.graph_name for q in jsonld}) == stats.graphs
+    nt = list(ox.parse(gzip.decompress((folder / "mokg.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES))
+    ttl = list(ox.parse((folder / "mokg.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
+    assert len(nt) == len(ttl) == triples == by_name["mokg.ttl"].statements
+
+
+def test_dumps_are_deterministic(store: EmbeddedStore, dumps: tuple[Path, list[Dump]], tmp_path: Path):
+    _, described = dumps
+    assert [d.sha256 for d in make_dumps(store, tmp_path)] == [d.sha256 for d in described]
+
+
+# --------------------------------------------------------------------------------------------
+# VoID
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def void(store: EmbeddedStore, dumps: tuple[Path, list[Dump]], released: tuple[Path, ReleaseManifest]) -> ox.Store:
+    triples = void_description(store, BASE, dumps[1], [released[1]])
+    graph = ox.Store()
+    graph.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return graph
+
+
+def ask(graph: ox.Store, query: str) -> list[ox.QuerySolution] | bool:
+    prefixes = f"PREFIX void: <{VOID}> PREFIX dcat: <{DCAT}> PREFIX spdxrdf: <{SPDX_RDF}> "
+    prefixes += "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX mokg: <https://w3id.org/mokg/ontology#> "
+    result = graph.query(prefixes + query)
+    return bool(result) if isinstance(result, ox.QueryBoolean) else list(result)
+
+
+def number(graph: ox.Store, prop: str) -> int:
+    rows = ask(graph, f"SELECT ?n WHERE {{ <{dataset_iri(BASE)}> void:{prop} ?n }}")
+    assert len(rows) == 1, prop
+    return int(rows[0]["n"].value)
+
+
+def test_void_statistics_match_the_store(store: EmbeddedStore, void: ox.Store):
+    rows = list(store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    triples = {(str(r["s"]), str(r["p"]), str(r["o"])) for r in rows}
+    assert number(void, "triples") == len(triples) == store.stats().quads  # no triple is in two graphs
+    assert number(void, "distinctSubjects") == len({s for s, _, _ in triples})
+    assert number(void, "properties") == len({p for _, p, _ in triples})
+    assert number(void, "distinctObjects") == len({o for _, _, o in triples})
+    types = {o for _, p, o in triples if p == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"}
+    assert number(void, "classes") == len(types)
+    assert number(void, "entities") == len({s for s, _, _ in triples if s.startswith(f"<{BASE}")})
+
+
+def test_void_describes_the_dataset(void: ox.Store):
+    dataset = f"<{dataset_iri(BASE)}>"
+    assert ask(void, f"ASK {{ {dataset} a void:Dataset, dcat:Dataset ; dcterms:title ?t ; dcterms:description ?d }}")
+    assert ask(void, f"ASK {{ {dataset} dcterms:license <http://spdx.org/licenses/CC-BY-4.0> }}")
+    assert ask(void, f'ASK {{ {dataset} void:sparqlEndpoint <{BASE}sparql> ; void:uriSpace "{BASE}" }}')
+    assert ask(void, f"ASK {{ {dataset} void:exampleResource ?e ; void:vocabulary <https://w3id.org/mokg/ontology#> }}")
+
+
+def test_void_class_partitions_count_every_mokg_class(store: EmbeddedStore, void: ox.Store):
+    rows = ask(
+        void,
+        f"SELECT ?class ?n WHERE {{ <{dataset_iri(BASE)}> void:classPartition ?p . ?p void:class ?class ; "
+        "void:entities ?n }",
+    )
+    partitions = {r["class"].value.rsplit("#", 1)[-1]: int(r["n"].value) for r in rows}
+    assert partitions == store.stats().classes
+    assert partitions["Model"] == 35
+
+
+def test_void_dumps_are_distributions_with_the_files_checksums(dumps: tuple[Path, list[Dump]], void: ox.Store):
+    folder, described = dumps
+    rows = ask(
+        void,
+        f"SELECT ?url ?size ?sum ?media WHERE {{ <{dataset_iri(BASE)}> void:dataDump ?url ; dcat:distribution ?d . "
+        "?d a dcat:Distribution ; dcat:downloadURL ?url ; dcat:byteSize ?size ; dcat:mediaType ?media ; "
+        "spdxrdf:checksum [ spdxrdf:algorithm spdxrdf:checksumAlgorithm_sha256 ; spdxrdf:checksumValue ?sum ] }",
+    )
+    found = {r["url"].value.rsplit("/", 1)[-1]: (int(r["size"].value), r["sum"].value) for r in rows}
+    assert found == {d.filename: ((folder / d.filename).stat().st_size, sha256(folder / d.filename)) for d in described}
+    assert all(r["url"].value.startswith(f"{BASE}dumps/") for r in rows)
+    assert len(ask(void, "SELECT ?d WHERE { ?d dcat:compressFormat ?f }")) == 3  # two dumps and the release
+
+
+def test_void_releases_are_versions_with_their_checksum(released: tuple[Path, ReleaseManifest], void: ox.Store):
+    folder, _ = released
+    rows = ask(
+        void,
+        f"SELECT ?v ?url ?sum WHERE {{ <{dataset_iri(BASE)}> dcat:hasVersion ?r . ?r dcat:isVersionOf ?living ; "
+        "dcat:version ?v ; void:dataDump ?url ; dcat:distribution/spdxrdf:checksum/spdxrdf:checksumValue ?sum }",
+    )
+    assert [(r["v"].value, r["url"].value, r["sum"].value) for r in rows] == [
+        ("1.0.0", release_download_url(BASE, "1.0.0"), sha256(folder / "1.0.0.nq.gz"))
+    ]
+
+
+@pytest.mark.parametrize("media", list(VOID_FORMATS))
+def test_void_serializes_in_every_offered_format(
+    store: EmbeddedStore, dumps: tuple[Path, list[Dump]], released: tuple[Path, ReleaseManifest], media: str
+):
+    triples = void_description(store, BASE, dumps[1], [released[1]])
+    body = serialize_rdf(triples, media)
+    assert len(list(ox.parse(body, format=VOID_FORMATS[media]))) == len(triples)
+
+
+def test_void_without_dumps_or_releases(store: EmbeddedStore):
+    triples = void_description(store, BASE, [], [])
+    predicates = {t.predicate.value for t in triples}
+    assert f"{VOID}triples" in predicates and f"{VOID}dataDump" not in predicates
+    assert f"{DCAT}hasVersion" not in predicates
+
+
+def test_a_corrupted_release_is_left_out_of_the_links_but_refused_by_version(store: EmbeddedStore, tmp_path: Path):
+    good = create_release(store, "1.0", tmp_path, BASE, now=NOW)
+    create_release(store, "1.1", tmp_path, BASE, now=NOW)
+    bad = tmp_path / "1.1.nq.gz"
+    bad.chmod(0o644)
+    bad.write_bytes(bad.read_bytes() + b"\0")
+    releases = Releases(tmp_path)
+    assert releases.containing(LLAMA) == [good]
+    with pytest.raises(ReleaseCorrupted):
+        releases.store("1.1")
