@@ -193,3 +193,57 @@ def test_rules_run_when_the_graph_is_loaded():
 
     stats = open_store(Settings(root=REPO)).stats()
     assert stats.derived > 1000
+
+
+@pytest.fixture(scope="module")
+def with_disagreement() -> EmbeddedStore:
+    fixture = TEST_DATA / "derived" / "disagreement.ttl"
+    files = [*discover(REPO, BASE), SourceFile(fixture, graph_name(fixture, REPO, BASE))]
+    store = EmbeddedStore()
+    store.replace(load_files(files, BASE))
+    run_rules(store, BASE)
+    return store
+
+
+def test_disagreements_beyond_one_level_are_found_with_both_claims(with_disagreement: EmbeddedStore):
+    rows = list(
+        with_disagreement.query(f"""SELECT ?d ?claim WHERE {{ ?d a mokg:Disagreement ;
+            mokg:disagreementAbout <{BASE}model/olmo-7b> ; mokg:componentType mokg:ModelParametersFinal ;
+            mokg:betweenClaims ?claim }}""")
+    )
+    assert {row["claim"].value.rsplit("/", 3)[1] for row in rows} == {"test-source-a", "test-source-b"}
+    assert len({row["d"].value for row in rows}) == 1  # A-C and B-C differ by one step only
+
+
+def test_disagreements_command_lists_them(tmp_path, capsys: pytest.CaptureFixture[str]):
+    import shutil
+
+    from mokg.cli import main
+
+    root = tmp_path / "root"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("releases"))
+    shutil.copy(TEST_DATA / "derived" / "disagreement.ttl", root / "data" / "claims" / "test-disagreement.ttl")
+    assert main(["disagreements", "--root", str(root), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("model,component")
+    assert any("olmo-7b" in line and "Test source A" in line and "Test source B" in line for line in lines[1:])
+
+
+def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedStore):
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    from mokg import records
+
+    iri = f"{BASE}model/olmo-7b"
+    context = records.load_context(REPO)
+    document = records.framed(records.record_triples(with_disagreement, iri), iri, context, f"{BASE}context.jsonld")
+    assert len(document["disagreements"]) == 1
+    page = (
+        Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
+        .get_template("record.html")
+        .render(kind="model", record=document, iri=iri, alternates=[], citations=[], schema_org={},
+                static="/static", version="test", release=None, living=None)
+    )  # fmt: skip
+    section = page.split("Where sources disagree", 1)[1].split("</section>", 1)[0]
+    assert "Test source A" in section and "Test source B" in section

@@ -20,6 +20,8 @@ from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
 from mokg.graph import connect, open_store, publish
+from mokg.importers import IMPORTERS, importer
+from mokg.importers.base import GENERATED_MARK, ImportContext, write
 from mokg.loader import RELEASES
 from mokg.releases import create_release
 from mokg.store import EmbeddedStore, QueryResult, Store
@@ -172,6 +174,54 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if conforms else 1
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import openness data others publish; exit 1 when some input was bad or a written fact does not conform."""
+    settings = _settings(args)
+    context = ImportContext(open_store(settings), settings.base_iri)
+    result = importer(args.format)(args.paths, context)
+    data_dir = args.out or settings.root / "data"
+    header = f"{GENERATED_MARK} {args.format}` from the source's files; edit the source or the importer, not this file."
+    changed = write(result, data_dir, settings.base_iri, header, dry_run=args.dry_run)
+    for how in ("hf-id", "name", "new"):
+        matched = sorted({m.iri.removeprefix(settings.base_iri) for m in result.matches if m.how == how})
+        print(
+            f"matched by {how}: {len(matched)}"
+            + (f" ({', '.join(matched[:8])}{', …' if len(matched) > 8 else ''})" if matched else "")
+        )
+    print(f"{len(result.files)} files, {len(changed)} {'would change' if args.dry_run else 'changed'}")
+    bad = [problem for problem in result.problems if "kept the curated record" not in problem.message]
+    for problem in sorted(result.problems):
+        print(f"{'error' if problem in bad else 'note'}: {problem}", file=sys.stderr)
+    conforms = True
+    if changed and not args.dry_run:
+        report = check_files(settings, [data_dir / path for path in changed])
+        conforms = report.facts_conform
+        print(
+            f"validation: {report.count('Violation')} violations ({'claims only' if conforms else 'on facts!'}), "
+            f"{report.count('Warning')} warnings"
+        )
+    return 1 if bad or not conforms else 0
+
+
+DISAGREEMENTS_QUERY = """
+SELECT ?model ?component ?firstSource ?firstLevel ?firstLabel ?secondSource ?secondLevel ?secondLabel WHERE {
+  ?d a mokg:Disagreement ; mokg:disagreementAbout ?model ; mokg:componentType ?type ; mokg:betweenClaims ?a, ?b .
+  FILTER(STR(?a) < STR(?b))
+  ?type skos:prefLabel ?component .
+  ?a prov:wasQuotedFrom/rdfs:label ?firstSource ; mokg:opennessLevel/skos:notation ?firstLevel .
+  ?b prov:wasQuotedFrom/rdfs:label ?secondSource ; mokg:opennessLevel/skos:notation ?secondLevel .
+  OPTIONAL { ?a mokg:levelLabel ?firstLabel } OPTIONAL { ?b mokg:levelLabel ?secondLabel }
+} ORDER BY ?model ?component
+"""
+
+
+def cmd_disagreements(args: argparse.Namespace) -> int:
+    """List the components where two sources' claims differ by more than one level."""
+    text = render_result(_reading_store(args).query(DISAGREEMENTS_QUERY), args.format)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     """Freeze the graph into an immutable, citable release snapshot under data/releases/."""
     settings = _settings(args)
@@ -237,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
         default="any",
         help="exit 1 on any violation (default), or only on violations of facts: claims found wrong are "
         "reported but are findings about the claim, not errors in the data",
+    )
+
+    imports = command("import", cmd_import, "Import model cards, the Open Source AI Index or the Model Openness Tool.")
+    imports.add_argument("format", choices=sorted(IMPORTERS), help="hf (model cards), osai (the Index), mot (the Tool)")
+    imports.add_argument("paths", nargs="+", type=Path, help="source files or folders")
+    imports.add_argument("--out", type=Path, help="data folder to write to (default: the root's data/)")
+    imports.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+
+    disagreements = command("disagreements", cmd_disagreements, "List where sources' claims disagree beyond one level.")
+    disagreements.add_argument(
+        "--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)"
     )
 
     release = command("release", cmd_release, "Freeze the graph into an immutable, citable release snapshot.")

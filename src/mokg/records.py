@@ -160,6 +160,7 @@ WHERE {
     UNION { $entity (mokg:hasComponent|^mokg:aboutModel)?/mokg:validationResult ?s }
     UNION { $entity mokg:inheritsRestriction/mokg:nextStep* ?s }
     UNION { $entity mokg:componentAssessment ?s }
+    UNION { ?s mokg:disagreementAbout $entity }
   }
   ?s ?p ?o .
   OPTIONAL {
@@ -200,6 +201,7 @@ def framed(triples: Sequence[ox.Triple], iri: str, context: dict[str, object], c
         "@id": iri,
         "components": {"@embed": "@always", "@omitDefault": True},
         "claims": {"@embed": "@always", "@omitDefault": True},
+        "disagreements": {"@embed": "@always", "@omitDefault": True},
     }
     document = jsonld.frame(expanded, frame, {"omitGraph": True})
     document["@context"] = context_url
