@@ -156,3 +156,9 @@ def test_void_counts_and_checksummed_dumps(client: TestClient, store):
     assert any(url.endswith("/release/1.0.0/mokg-1.0.0.nq.gz") for url in downloads)
     assert client.get("/dumps/secret.txt").status_code == 404
     assert client.get("/void", headers={"accept": "image/png"}).status_code == 406
+
+
+def test_void_cites_the_sources(client: TestClient):
+    triples = list(ox.parse(client.get("/void", headers={"accept": "text/turtle"}).content, format=ox.RdfFormat.TURTLE))
+    sources = {t.object.value for t in triples if t.predicate.value == "http://purl.org/dc/terms/source"}
+    assert f"{BASE}source/how-open-is-generative-ai-part-2" in sources

@@ -630,6 +630,27 @@ def _distribution(
     return triples
 
 
+def _sources(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
+    """The sources the graph quotes or imports (articles, the Index, the Tool…) with their citations."""
+    rows = store.query(
+        """SELECT ?source ?label ?citation ?license WHERE {
+             ?source a mokg:Source ; rdfs:label ?label .
+             OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
+             OPTIONAL { ?source dcterms:license ?license } }"""
+    )
+    triples = []
+    for row in rows:
+        source = row["source"]
+        triples += [
+            ox.Triple(dataset, _iri(f"{_DCTERMS}source"), source),
+            ox.Triple(source, _iri(f"{PREFIXES['rdfs']}label"), row["label"]),
+        ]
+        for name, term in (("bibliographicCitation", row["citation"]), ("license", row["license"])):
+            if term is not None:
+                triples.append(ox.Triple(source, _iri(f"{_DCTERMS}{name}"), term))
+    return triples
+
+
 def void_description(
     store: Store,
     base_iri: str,
@@ -689,6 +710,7 @@ def void_description(
         ]
     for example in _examples(store):
         triples.append(ox.Triple(dataset, void("exampleResource"), _iri(example)))
+    triples += _sources(store, dataset)
     for vocabulary in _vocabularies(store):
         triples.append(ox.Triple(dataset, void("vocabulary"), _iri(vocabulary)))
     for dump in dumps:
