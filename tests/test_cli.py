@@ -160,4 +160,4 @@ def test_stats_of_the_bundled_graph(capsys: pytest.CaptureFixture[str]):
     assert code == 0
     counts = dict(line.split() for line in out.splitlines())
     assert int(counts["Model"]) >= 30
-    assert int(counts["OpennessClaim"]) == 110  # 105 score cells of seed 004, 5 open-source claims
+    assert int(counts["OpennessClaim"]) >= 110  # 105 score cells of seed 004, 5 open-source claims, imports

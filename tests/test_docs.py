@@ -66,6 +66,10 @@ def test_data_model_diagram_is_well_formed_svg():
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+#: The source articles whose claims docs/claim-problems.md lists (imported sources are summarized).
+ARTICLE_SOURCES = ("how-open-is-generative-ai-part-2", "open-source-llms-llama-and-its-competitors")
+
+
 def test_claim_problems_doc_lists_exactly_the_violations_found():
     """docs/claim-problems.md explains every violation on the bundled graph, and nothing else."""
     from mokg.config import Settings
@@ -76,10 +80,11 @@ def test_claim_problems_doc_lists_exactly_the_violations_found():
         re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| (\w+) \|", (REPO / "docs" / "claim-problems.md").read_text(), re.M)
     )
     report = check_files(Settings(root=REPO))
+    articles = tuple(f"{base}claim/{source}/" for source in ARTICLE_SOURCES)
     found = {
         (f.focus.removeprefix(base), (f.value or "").removeprefix(base), (f.shape or "").rsplit("#", 1)[-1])
         for f in report.findings
-        if f.severity == "Violation"
+        if f.severity == "Violation" and f.focus.startswith(articles)
     }
     assert documented == found
 
