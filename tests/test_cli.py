@@ -161,3 +161,12 @@ def test_stats_of_the_bundled_graph(capsys: pytest.CaptureFixture[str]):
     counts = dict(line.split() for line in out.splitlines())
     assert int(counts["Model"]) >= 30
     assert int(counts["OpennessClaim"]) >= 110  # 105 score cells of seed 004, 5 open-source claims, imports
+
+
+def test_site_build_writes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """`mokg site build --out DIR`: the command a publisher runs; the pages are tested in tests/site."""
+    out = tmp_path / "site"
+    assert main(["site", "build", "--out", str(out)]) == 0
+    assert (out / "index.html").is_file()
+    assert (out / "model" / "alpaca-7b.html").is_file()
+    assert main(["site", "build", "--out", str(TEST_DATA)]) == 2  # not a folder the builder made: refused

@@ -222,6 +222,23 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    """Build the static site from the graph: leaderboard, records, lineage, comparison, ontology."""
+    from mokg.records import load_context
+    from mokg.site import build, terminal_progress
+
+    settings = _settings(args)
+    report = build(
+        _reading_store(args),
+        args.out,
+        base_iri=settings.base_iri,
+        context=load_context(settings.root),
+        progress=terminal_progress(),
+    )
+    print(report.summary())
+    return 0
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     """Freeze the graph into an immutable, citable release snapshot under data/releases/."""
     settings = _settings(args)
@@ -299,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     disagreements.add_argument(
         "--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)"
     )
+
+    site = command("site", cmd_site, "Build the static site (no server needed to view it).")
+    site.add_argument("action", choices=("build",), help="build: write the whole site")
+    site.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
 
     release = command("release", cmd_release, "Freeze the graph into an immutable, citable release snapshot.")
     release.add_argument("version", help="the release version, e.g. 1.0.0 (never reused: releases do not change)")

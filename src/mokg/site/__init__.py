@@ -1,0 +1,11 @@
+"""The static site of mokg: leaderboard, record pages, compare, ontology and SPARQL pages.
+
+``build(store, out, base_iri=…, context=…)`` writes it (see :mod:`mokg.site.builder` and
+``docs/site.md``); ``python -m mokg.site screenshot FILE`` builds it, serves it and takes a
+screenshot of the leaderboard with Chromium.
+"""
+
+from mokg.site.builder import MARKER, BuildReport, Progress, SiteError, build
+from mokg.site.progress import terminal_progress
+
+__all__ = ["MARKER", "BuildReport", "Progress", "SiteError", "build", "terminal_progress"]
