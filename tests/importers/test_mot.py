@@ -333,7 +333,7 @@ def test_new_model_gets_a_record(imported):
     }
     assert objects(imported, facts, f"{model}#datasets", f"{MOKG}componentType") == {f"{MOKG}Datasets"}
     assert objects(imported, facts, f"{model}#architecture", "http://purl.org/dc/terms/license") == {
-        f"{BASE}license/bsd-3-clause"
+        f"{SPDX}BSD-3-Clause"
     }
     assert objects(imported, facts, f"{model}#architecture", f"{MOKG}location") == {
         "https://example.org/tiny/architecture"
@@ -386,8 +386,9 @@ def test_licence_records(imported):
     assert {
         o for s, p, o in free if p in {f"{MOKG}{b}" for b in ("osiApproved", "openData", "commercialUseAllowed")}
     } == {"false"}
-    bsd = triples(imported, "licenses/bsd-3-clause.ttl")
-    iri = f"{BASE}license/bsd-3-clause"
+    # An SPDX licence the graph lacks: its SPDX IRI, in a file named by its SPDX id (data conventions).
+    bsd = triples(imported, "licenses/BSD-3-Clause.ttl")
+    iri = f"{SPDX}BSD-3-Clause"
     assert (iri, f"{MOKG}licenseCategory", f"{MOKG}PermissiveLicense") in bsd
     assert (iri, f"{MOKG}osiApproved", "true") in bsd
     assert (iri, f"{MOKG}licenseId", "BSD-3-Clause") in bsd

@@ -345,12 +345,17 @@ class _Reader:
             slug = slugify(name)
             spdx_id = name if name in self.framework.licenses else self.spdx_slugs.get(slug)
             iri = f"{self.base}license/{slug}"
-            if spdx_id is not None and self.context.exists(f"{SPDX}{spdx_id}"):
+            if spdx_id is not None:
+                # An SPDX licence is named by its SPDX IRI, in a file named by its SPDX id (the data
+                # conventions), whether the graph already has it or this import creates it.
                 iri = f"{SPDX}{spdx_id}"
+                file = f"licenses/{spdx_id}.ttl"
+                if not self.context.exists(iri) and file not in self.result.files:
+                    self.result.add(file, self._licence_record(ox.NamedNode(iri), spdx_id, spdx_id))
             elif name in self.license_ids:
                 iri = self.license_ids[name]
             elif not self.context.exists(iri) and f"licenses/{slug}.ttl" not in self.result.files:
-                self.result.add(f"licenses/{slug}.ttl", self._licence_record(ox.NamedNode(iri), spdx_id or name, slug))
+                self.result.add(f"licenses/{slug}.ttl", self._licence_record(ox.NamedNode(iri), name, slug))
             self.licence_iris[name] = ox.NamedNode(iri)
         return self.licence_iris[name]
 
