@@ -32,46 +32,19 @@ from jinja2 import Environment, PackageLoader
 
 import mokg
 from mokg.errors import QueryError
+from mokg.site.preview import CHROMIUM, CHROMIUM_ARGS
+from mokg.sparql import Example, load_examples
 
 PACKAGE = Path(mokg.__file__).parent
 STATIC = PACKAGE / "static"
-EXAMPLES = PACKAGE / "examples"
 ENDPOINT = "/sparql"
 STATIC_PATH = "/static"
 #: Rows the stand-in returns at most, so that the leaderboard (35 models) is truncated.
 CAP = 30
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VOID_ELEMENTS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Example:
-    """What the endpoint hands the template for each example: file stem, title, full text."""
-
-    name: str
-    title: str
-    query: str
-
-
-def load_examples() -> list[Example]:
-    examples = []
-    for path in sorted(EXAMPLES.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        title = text.splitlines()[0].removeprefix("# Title:").strip()
-        examples.append(Example(path.stem, title, text))
-    return examples
 
 
 def render(examples: list[Example] | None = None, endpoint: str = ENDPOINT) -> str:
