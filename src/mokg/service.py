@@ -389,30 +389,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
             },
         )
 
-        app.add_api_route(
-            f"/{kind}/{{name}}/cite",
-            _kind_route(_cite, kind),
-            methods=["GET"],
-            tags=["citation"],
-            summary=f"Citations of the {kind} record: ?format=bibtex|csl|ris",
-            response_class=Response,
-        )
-        app.add_api_route(
-            f"/release/{{version}}/{kind}/{{name}}",
-            _release_route(_record, kind),
-            methods=["GET"],
-            tags=["releases"],
-            summary=f"The {kind} record as frozen in a release (immutable)",
-            response_class=Response,
-        )
-        app.add_api_route(
-            f"/release/{{version}}/{kind}/{{name}}/cite",
-            _release_route(_cite, kind),
-            methods=["GET"],
-            tags=["citation"],
-            summary=f"Citations of the {kind} record of a release",
-            response_class=Response,
-        )
+        for path, handler, tag, summary in (
+            (f"/{kind}/{{name}}/cite", _kind_route(_cite, kind), "citation",
+             f"Citations of the {kind} record: ?format=bibtex|csl|ris"),
+            (f"/release/{{version}}/{kind}/{{name}}", _release_route(_record, kind), "releases",
+             f"The {kind} record as frozen in a release (immutable)"),
+            (f"/release/{{version}}/{kind}/{{name}}/cite", _release_route(_cite, kind), "citation",
+             f"Citations of the {kind} record of a release"),
+        ):  # fmt: skip
+            app.add_api_route(path, handler, methods=["GET"], tags=[tag], summary=summary, response_class=Response)
 
     @app.get("/model/{name}/spdx", tags=["records"], summary="SPDX 3.0.1 export of a model (AI and Dataset profiles)")
     def spdx(request: Request, name: str) -> Response:
