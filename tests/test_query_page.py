@@ -32,7 +32,6 @@ from jinja2 import Environment, PackageLoader
 
 import mokg
 from mokg.errors import QueryError
-from mokg.site.preview import CHROMIUM, CHROMIUM_ARGS
 from mokg.sparql import Example, load_examples
 
 PACKAGE = Path(mokg.__file__).parent
@@ -335,18 +334,6 @@ def stand_in(store) -> Iterator[StandIn]:
     yield StandIn(f"http://127.0.0.1:{port}", requests)
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

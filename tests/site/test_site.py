@@ -26,7 +26,6 @@ from conftest import BASE, free_port
 from mokg.graph import open_store
 from mokg.records import load_context
 from mokg.site import MARKER, SiteError, build
-from mokg.site.preview import CHROMIUM, CHROMIUM_ARGS
 
 ENDPOINT = f"{BASE}sparql"
 DATA_SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf")
@@ -76,18 +75,6 @@ def site_url(site: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _watch(tab, allowed: tuple[str, ...], problems: list[str]) -> list[str]:
