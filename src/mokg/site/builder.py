@@ -169,7 +169,7 @@ class _Site:
     def copy_assets(self) -> None:
         target = self.out / "assets"
         target.mkdir(parents=True, exist_ok=True)
-        sources = [resources.files("mokg") / "static" / "record.css"]
+        sources = [resources.files("mokg") / "static" / name for name in ("base.css", "record.css")]
         sources += sorted((e for e in (resources.files("mokg.site") / "assets").iterdir() if e.is_file()),
                           key=lambda e: e.name)  # fmt: skip
         for entry in sources:
