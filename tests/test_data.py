@@ -16,6 +16,7 @@ from conftest import BASE, REPO
 from mokg.store import EmbeddedStore
 
 SPDX = "http://spdx.org/licenses/"
+MOKG = "https://w3id.org/mokg/ontology#"
 
 # slug: (creator, licence IRI, derivation (property, base) or None, pre-training data, fine-tuning data)
 MODELS: dict[str, tuple[str, str, tuple[str, str] | None, set[str], set[str]]] = {
@@ -216,6 +217,10 @@ def test_licences_with_an_spdx_id_use_the_spdx_iri(store: EmbeddedStore):
         (f"{BASE}license/llama-2-community", False, False, True, False),
         (f"{BASE}license/llama-license", False, False, False, True),
         (f"{BASE}license/openai-terms-of-use", False, False, True, False),
+        (f"{BASE}license/llama-3-community", False, False, True, False),
+        (f"{BASE}license/gemma-terms", False, False, True, False),
+        (f"{BASE}license/openrail", False, False, True, False),
+        (f"{BASE}license/creativeml-openrail-m", False, False, True, False),
     ],
 )
 def test_licence_facts(
@@ -230,6 +235,28 @@ def test_licence_facts(
     assert (row["osi"].value, row["open"].value, row["commercial"].value, row["research"].value) == tuple(
         str(flag).lower() for flag in (osi, open_data, commercial, research_only)
     )
+
+
+@pytest.mark.parametrize(
+    ("licence", "category", "note"),
+    [
+        ("llama-3-community", "CommunityLicense", "700 million"),
+        ("llama-3.1-community", "CommunityLicense", "700 million"),
+        ("openrail", "ResponsibleAILicense", "Use-based restrictions"),
+        ("bigscience-openrail-m", "ResponsibleAILicense", "Use-based restrictions"),
+        ("creativeml-openrail-m", "ResponsibleAILicense", "Use-based restrictions"),
+    ],
+)
+def test_custom_licences_state_their_category_and_restrictions(
+    store: EmbeddedStore, licence: str, category: str, note: str
+):
+    """The licences importers name by id or alternative label carry their terms, not a placeholder."""
+    rows = list(
+        store.query(f"""SELECT ?category ?note WHERE {{ <{BASE}license/{licence}> mokg:licenseCategory ?category ;
+            mokg:restrictionNote ?note }}""")
+    )
+    assert {row["category"].value for row in rows} == {MOKG + category}
+    assert any(note in row["note"].value for row in rows)
 
 
 def test_primary_sources_win_over_the_articles(store: EmbeddedStore):
@@ -291,10 +318,16 @@ def test_claims_carry_label_source_and_motivation(store: EmbeddedStore):
     assert incomplete == set()
     unmotivated = values(
         store,
-        f"""SELECT ?c WHERE {{ ?c a mokg:OpennessClaim ; mokg:sourceTable ?t .
+        f"""SELECT ?c WHERE {{ ?c a mokg:OpennessClaim ; mokg:sourceTable ?t ; prov:wasQuotedFrom <{SOURCE_004}> .
             FILTER(?t != "{NUTSHELL}") FILTER NOT EXISTS {{ ?c mokg:motivation ?m }} }}""",
     )
     assert unmotivated == set()
+    unattributed = values(
+        store,
+        """SELECT ?c WHERE { ?c a mokg:OpennessClaim .
+            FILTER NOT EXISTS { ?c prov:wasQuotedFrom ?source . ?source a mokg:Source } }""",
+    )
+    assert unattributed == set()
     assert store.query(f"ASK {{ <{SOURCE_004}> a mokg:Source ; rdfs:label ?title ; dcterms:identifier ?id }}")
 
 

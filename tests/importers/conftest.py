@@ -7,6 +7,8 @@ keep checking the importers against the curated records alone.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import BASE, REPO
 
@@ -17,10 +19,21 @@ from mokg.store import EmbeddedStore
 
 
 @pytest.fixture(scope="session")
-def store() -> EmbeddedStore:
-    """The curated files of the bundled graph (none written by an importer), with derived facts."""
-    files = [f for f in discover(REPO, BASE) if not f.path.read_bytes().startswith(GENERATED_MARK.encode())]
+def curated_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project root holding the ontology, the shapes and the curated data files (none written by an importer)."""
+    root = tmp_path_factory.mktemp("curated")
+    for file in discover(REPO, BASE):
+        if not file.path.read_bytes().startswith(GENERATED_MARK.encode()):
+            target = root / file.path.relative_to(REPO)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.symlink_to(file.path)
+    return root
+
+
+@pytest.fixture(scope="session")
+def store(curated_root: Path) -> EmbeddedStore:
+    """The curated graph, with derived facts."""
     curated = EmbeddedStore()
-    curated.replace(load_files(files, BASE))
+    curated.replace(load_files(discover(curated_root, BASE), BASE))
     run_rules(curated, BASE)
     return curated

@@ -96,6 +96,12 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "unnamed"
 
 
+def homepage_key(link: str) -> str:
+    """A homepage reduced for matching: ``https://www.allenai.org/`` → ``allenai.org``."""
+    text = re.sub(r"^https?://(www\.)?", "", link.strip().lower())
+    return re.sub(r"(/index\.html?)?/*$", "", text)
+
+
 class ImportContext:
     """The graph an import merges into: it tells which models exist, by Hugging Face id or name."""
 
@@ -105,7 +111,8 @@ class ImportContext:
         self._by_name: dict[str, str] = {}
         rows = store.query(
             """SELECT ?m ?label ?match WHERE { ?m a mokg:Model .
-                 OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m skos:exactMatch ?match } }"""
+                 OPTIONAL { ?m rdfs:label|skos:altLabel ?label } OPTIONAL { ?m skos:exactMatch ?match } }
+               ORDER BY ?m ?label ?match"""
         )
         for row in rows:
             model = row["m"].value
@@ -130,6 +137,53 @@ class ImportContext:
         if hf_id:
             self._by_hf[hf_id.strip("/").lower()] = iri
         return Match(name, iri, "new")
+
+    def organizations(self) -> dict[str, str]:
+        """Every name of the graph's organizations, normalized → the organization's IRI.
+
+        Names are the IRI's last segment, the label and ``skos:altLabel`` spellings, a label
+        without its parenthesized part and that part alone ("Allen Institute for AI (AI2)": also
+        "Allen Institute for AI" and "AI2"); ``home:{key}`` entries map homepages
+        (:func:`homepage_key`), which several sources give for an organization.
+        """
+        names: dict[str, str] = {}
+        rows = self.store.query(
+            """SELECT ?o ?name ?home WHERE { ?o a mokg:Organization .
+                 OPTIONAL { ?o rdfs:label|skos:altLabel ?name } OPTIONAL { ?o foaf:homepage ?home } }
+               ORDER BY ?o ?name ?home"""
+        )
+        for row in rows:
+            iri = row["o"].value
+            keys = [iri.rstrip("/").rsplit("/", 1)[-1]]
+            if row["name"] is not None:
+                label = row["name"].value
+                keys += [label, re.sub(r"\s*\([^)]*\)", "", label), *re.findall(r"\(([^)]*)\)", label)]
+            for key in map(normalize, keys):
+                if key:
+                    names.setdefault(key, iri)
+            if row["home"] is not None:
+                names.setdefault("home:" + homepage_key(row["home"].value), iri)
+        return names
+
+    def licences(self) -> dict[str, str]:
+        """Every name of the graph's licences, normalized → the licence's IRI.
+
+        A licence is known by its id, its label, its ``skos:altLabel`` spellings and its IRI's last
+        segment, so the variants sources write ("Llama 3 Community License", "Meta Llama 3
+        Community License Agreement") are curated as data on the licence record, not in importers.
+        """
+        names: dict[str, str] = {}
+        rows = self.store.query(
+            """SELECT ?l ?name WHERE { ?l a mokg:License .
+                 { ?l mokg:licenseId ?name } UNION { ?l rdfs:label ?name } UNION { ?l skos:altLabel ?name } }
+               ORDER BY ?l ?name"""
+        )
+        for row in rows:
+            iri = row["l"].value
+            for name in (row["name"].value, iri.rstrip("/").rsplit("/", 1)[-1]):
+                if normalize(name):
+                    names.setdefault(normalize(name), iri)
+        return names
 
     def exists(self, iri: str) -> bool:
         """Whether the graph already describes ``iri``."""

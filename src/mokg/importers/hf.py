@@ -203,42 +203,6 @@ def _cc(kind: str, version: str) -> Licence:
     return Licence(label, "OpenDataLicense", open_data=True, commercial=True, homepage=page)
 
 
-_RAIL_NOTE = (
-    "Use-based restrictions (the licence's attachment of prohibited uses) must be passed on, as enforceable "
-    "provisions, to every licence that governs the use or distribution of the model or its derivatives."
-)
-
-
-def _rail(label: str, homepage: str, what: str) -> Licence:
-    description = (
-        what
-        if what.endswith(".")
-        else f"{what}: royalty-free, commercial use allowed, with use-based restrictions that pass on to derivatives."
-    )
-    return Licence(
-        label, "ResponsibleAILicense", commercial=True, homepage=homepage, notes=(_RAIL_NOTE,), description=description
-    )
-
-
-def _llama(version: str, homepage: str, released: str) -> Licence:
-    return Licence(
-        f"Llama {version} Community License Agreement",
-        "CommunityLicense",
-        commercial=True,
-        homepage=homepage,
-        description=f"Meta's custom licence for Llama {version} ({released}): royalty-free, commercial use allowed, "
-        "with a 700-million-monthly-active-user threshold and an acceptable use policy. Not OSI-approved.",
-        notes=(
-            f"If, on the Llama {version} version release date, the monthly active users of the products or services "
-            "made available by or for Licensee, or Licensee's affiliates, is greater than 700 million monthly active "
-            "users in the preceding calendar month, you must request a license from Meta.",
-            "Use must comply with applicable laws and with the Acceptable Use Policy for the Llama Materials.",
-            'Redistribution must include a copy of the agreement and display "Built with Llama" (or the version\'s '
-            "equivalent attribution).",
-        ),
-    )
-
-
 #: Hub licence id → (IRI tail, fact sheet). An IRI tail starting with ``spdx:`` is an SPDX id;
 #: otherwise it is the id of a mokg licence ``<license/{id}>``. A ``None`` fact sheet means the
 #: record is curated and must exist in the store.
@@ -566,70 +530,18 @@ HUB_LICENSES: dict[str, tuple[str, Licence | None]] = {
             notes=("Non-commercial research use only.",),
         ),
     ),
-    "openrail": (
-        "openrail",
-        _rail(
-            "OpenRAIL licence family",
-            "https://huggingface.co/blog/open_rail",
-            "Open Responsible AI Licences: open, royalty-free access with use-based restrictions that pass on to "
-            "derivatives. Commercial use is allowed.",
-        ),
-    ),
-    "bigscience-openrail-m": (
-        "bigscience-openrail-m",
-        _rail(
-            "BigScience OpenRAIL-M",
-            "https://bigscience.huggingface.co/blog/bigscience-openrail-m",
-            "BigScience's Open RAIL licence for models (M)",
-        ),
-    ),
-    "creativeml-openrail-m": (
-        "creativeml-openrail-m",
-        _rail(
-            "CreativeML OpenRAIL-M",
-            "https://huggingface.co/spaces/CompVis/stable-diffusion-license",
-            "The Open RAIL-M licence of Stable Diffusion",
-        ),
-    ),
-    "openrail++": (
-        "openrail-plus-plus-m",
-        _rail(
-            "CreativeML Open RAIL++-M License",
-            "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0/blob/main/LICENSE.md",
-            "The Open RAIL++-M licence of Stable Diffusion XL",
-        ),
-    ),
-    "bigcode-openrail-m": (
-        "bigcode-openrail-m",
-        _rail(
-            "BigCode Open RAIL-M v1",
-            "https://www.bigcode-project.org/docs/pages/bigcode-openrail/",
-            "BigCode's Open RAIL licence for StarCoder",
-        ),
-    ),
+    "openrail": ("openrail", None),
+    "bigscience-openrail-m": ("bigscience-openrail-m", None),
+    "creativeml-openrail-m": ("creativeml-openrail-m", None),
+    "openrail++": ("openrail-plus-plus-m", None),
+    "bigcode-openrail-m": ("bigcode-openrail-m", None),
     "bigscience-bloom-rail-1.0": ("bigscience-bloom-rail-1.0", None),
     "llama2": ("llama-2-community", None),
-    "llama3": ("llama-3-community", _llama("3", "https://llama.meta.com/llama3/license/", "April 2024")),
-    "llama3.1": ("llama-3.1-community", _llama("3.1", "https://llama.meta.com/llama3_1/license/", "July 2024")),
-    "llama3.2": ("llama-3.2-community", _llama("3.2", "https://www.llama.com/llama3_2/license/", "September 2024")),
-    "llama3.3": ("llama-3.3-community", _llama("3.3", "https://www.llama.com/llama3_3/license/", "December 2024")),
-    "gemma": (
-        "gemma-terms",
-        Licence(
-            "Gemma Terms of Use",
-            "CommunityLicense",
-            commercial=True,
-            homepage="https://ai.google.dev/gemma/terms",
-            description="Google's terms for the Gemma models: commercial use and redistribution allowed, "
-            "subject to the "
-            "Gemma Prohibited Use Policy, which passes on to derivatives. Not OSI-approved.",
-            notes=(
-                "Use must comply with the Gemma Prohibited Use Policy, and the use restrictions must be passed on to "
-                "recipients of Gemma or of Model Derivatives.",
-                "Google may restrict (remotely or otherwise) usage of Gemma it reasonably believes violates the terms.",
-            ),
-        ),
-    ),
+    "llama3": ("llama-3-community", None),
+    "llama3.1": ("llama-3.1-community", None),
+    "llama3.2": ("llama-3.2-community", None),
+    "llama3.3": ("llama-3.3-community", None),
+    "gemma": ("gemma-terms", None),
     "unknown": ("undisclosed", None),
 }
 
@@ -798,14 +710,7 @@ class _Importer:
             if "huggingface.co/datasets/" in page:
                 hf = page.split("huggingface.co/datasets/", 1)[1].strip("/").lower()
                 self.datasets.setdefault(hf, row["d"].value)
-        self.orgs: dict[str, str] = {}
-        for row in context.store.query(
-            "SELECT ?o ?label WHERE { ?o a mokg:Organization OPTIONAL { ?o rdfs:label ?label } }"
-        ):
-            org = row["o"].value
-            self.orgs.setdefault(normalize(org.rsplit("/", 1)[-1]), org)
-            if row["label"] is not None:
-                self.orgs.setdefault(normalize(row["label"].value), org)
+        self.orgs = context.organizations()
         self.levels = dict(_LEVEL_LABELS)
         for row in context.store.query(
             "SELECT ?v ?label WHERE { ?l skos:inScheme mokg:OpennessLevelScheme ; "

@@ -311,39 +311,34 @@ class _Reader:
         self.context, self.framework, self.base = context, framework, context.base_iri
         self.result = ImportResult()
         self.source = ox.NamedNode(f"{self.base}source/{SOURCE_SLUG}")
-        self.orgs: dict[str, str] = {}
-        for row in context.store.query(
-            "SELECT ?o ?label WHERE { ?o a mokg:Organization OPTIONAL { ?o rdfs:label ?label } }"
-        ):
-            iri = row["o"].value
-            names = [iri.rstrip("/").rsplit("/", 1)[-1]]
-            if row["label"] is not None:
-                label = row["label"].value
-                names += [label, re.sub(r"\s*\([^)]*\)", "", label), *re.findall(r"\(([^)]*)\)", label)]
-            for name in names:
-                if normalize(name):
-                    self.orgs.setdefault(normalize(name), iri)
-        self.license_ids: dict[str, str] = {}
-        for row in context.store.query("SELECT ?l ?id WHERE { ?l a mokg:License ; mokg:licenseId ?id }"):
-            self.license_ids.setdefault(row["id"].value, row["l"].value)
+        self.orgs = context.organizations()
+        self.licence_names = context.licences()
         self.level_labels = dict(LEVEL_LABELS)
         for value, local in LEVELS.items():
             for row in context.store.query(f"SELECT ?label WHERE {{ mokg:{local} skos:prefLabel ?label }}"):
                 self.level_labels[value] = row["label"].value
         self.licence_iris: dict[str, ox.NamedNode] = {}
         self.spdx_slugs = {slugify(i): i for i in sorted(framework.licenses, reverse=True)}
+        self.spdx_names = {
+            normalize(str(entry["name"])): i for i, entry in sorted(framework.licenses.items()) if entry.get("name")
+        }
 
     # -- licences and organizations ------------------------------------------------------------
 
     def licence(self, name: str) -> ox.NamedNode:
         """The licence record a licence string names: the graph's own, else a new mokg licence.
 
-        A spelling of an id of the Tool's licence table ("apache-2.0", "CC BY-SA 4.0": the same slug)
-        names that licence here, although the Tool's exact match does not count it as open.
+        A spelling of an id or name of the Tool's licence table ("apache-2.0", "Apache license 2.0")
+        names that licence here, although the Tool's exact match does not count it as open; other
+        names are matched against the graph's licence ids, labels and alternative labels.
         """
         if name not in self.licence_iris:
             slug = slugify(name)
-            spdx_id = name if name in self.framework.licenses else self.spdx_slugs.get(slug)
+            spdx_id = (
+                name
+                if name in self.framework.licenses
+                else self.spdx_slugs.get(slug) or self.spdx_names.get(normalize(name))
+            )
             iri = f"{self.base}license/{slug}"
             if spdx_id is not None:
                 # An SPDX licence is named by its SPDX IRI, in a file named by its SPDX id (the data
@@ -352,8 +347,8 @@ class _Reader:
                 file = f"licenses/{spdx_id}.ttl"
                 if not self.context.exists(iri) and file not in self.result.files:
                     self.result.add(file, self._licence_record(ox.NamedNode(iri), spdx_id, spdx_id))
-            elif name in self.license_ids:
-                iri = self.license_ids[name]
+            elif normalize(name) in self.licence_names:
+                iri = self.licence_names[normalize(name)]
             elif not self.context.exists(iri) and f"licenses/{slug}.ttl" not in self.result.files:
                 self.result.add(f"licenses/{slug}.ttl", self._licence_record(ox.NamedNode(iri), name, slug))
             self.licence_iris[name] = ox.NamedNode(iri)
@@ -654,6 +649,21 @@ def _hf_id(value: object) -> str | None:
     return f"{found.group(1)}/{found.group(2)}"
 
 
+def _owns_hf_id(release: Mapping[str, Any], releases: Iterable[tuple[Path, Mapping[str, Any]]]) -> bool:
+    """Whether the release's Hugging Face id identifies it.
+
+    Several files may give one id (copy-paste slips in the Tool's data: dbrx-instruct and
+    DeepSeek-MoE-16B name deepseek-moe-16b-base). The Tool keys models by name, so such an id
+    belongs only to the file whose name is the repository's name; the others match by name. The
+    rule looks at the whole import, so the outcome does not depend on file order or earlier runs.
+    """
+    hf_id = _hf_id(release.get("huggingface"))
+    if hf_id is None:
+        return True
+    sharing = [other for _, other in releases if _hf_id(other.get("huggingface")) == hf_id]
+    return len(sharing) == 1 or normalize(release["name"]) == normalize(hf_id.split("/", 1)[1])
+
+
 def _files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -676,12 +686,9 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
     by_model: dict[str, tuple[Path, dict[str, Any], Match]] = {}
     new: set[str] = set()
     for path, release in sorted(releases.values(), key=lambda item: item[0].as_posix()):
-        match = context.match_model(release["name"].strip(), _hf_id(release.get("huggingface")))
-        if match.how == "hf-id" and match.iri in new:
-            # Another file of this import gave the same Hugging Face id (a copy-paste slip in the Tool's
-            # data: dbrx-instruct names deepseek-moe-16b-base): the Tool keys models by name, so do we.
+        if not _owns_hf_id(release, releases.values()):
             release = {**release, "huggingface": None}
-            match = context.match_model(release["name"].strip())
+        match = context.match_model(release["name"].strip(), _hf_id(release.get("huggingface")))
         if match.how == "new":
             new.add(match.iri)
         reader.result.matches.append(match)

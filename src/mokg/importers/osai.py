@@ -117,7 +117,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from mokg.importers.base import ImportContext, ImportResult, Match, Problem, normalize, slugify
+from mokg.importers.base import ImportContext, ImportResult, Match, Problem, homepage_key, normalize, slugify
 from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
@@ -382,33 +382,9 @@ class _Importer:
         self.result = ImportResult()
         self.source = ox.NamedNode(f"{self.base}source/{SOURCE_SLUG}")
         self._dimensions: dict[Path, tuple[Dimension, ...]] = {}
-        self._orgs = self._known(
-            "SELECT ?x ?label ?extra WHERE { ?x a mokg:Organization . OPTIONAL { ?x rdfs:label ?label } "
-            "OPTIONAL { ?x foaf:homepage ?extra } }",
-            "org/",
-            homepage=True,
-        )
-        self._licenses = self._known(
-            "SELECT ?x ?label ?extra WHERE { ?x a mokg:License . OPTIONAL { ?x rdfs:label ?label } "
-            "OPTIONAL { ?x mokg:licenseId ?extra } }",
-            "license/",
-        )
+        self._orgs = context.organizations()
+        self._licenses = context.licences()
         self._owner_orgs: dict[str, dict] = {}
-
-    def _known(self, query: str, path: str, *, homepage: bool = False) -> dict[str, str]:
-        """Normalized labels, ids, IRI slugs (and homepages) of existing entities → their IRI."""
-        known: dict[str, str] = {}
-        for row in self.context.store.query(query):
-            iri = row["x"].value
-            keys = [normalize(iri.rsplit("/", 1)[-1])] if iri.startswith(self.base + path) else []
-            if row["label"] is not None:
-                keys.append(normalize(row["label"].value))
-            if row["extra"] is not None:
-                extra = row["extra"].value
-                keys.append("home:" + _homepage_key(extra) if homepage else normalize(extra))
-            for key in keys:
-                known.setdefault(key, iri)
-        return known
 
     # --- files ---
 
@@ -594,7 +570,7 @@ class _Importer:
         """The organization called ``name``: an existing one (label, slug or homepage), else a new record."""
         links = _links(link)
         # One homepage identifies an organization; several name a collaboration, which is its own record.
-        homes = [_homepage_key(links[0])] if len(links) == 1 and _iri(links[0]) else []
+        homes = [homepage_key(links[0])] if len(links) == 1 and _iri(links[0]) else []
         for key in [normalize(name), normalize(slugify(name)), *("home:" + h for h in homes)]:
             if key in self._orgs:
                 return ox.NamedNode(self._orgs[key])
@@ -898,12 +874,6 @@ def _motivation(block: Any) -> str:
 
 def _hf_url(repo: tuple[str, str]) -> str:
     return f"https://huggingface.co/{repo[0]}/{repo[1]}"
-
-
-def _homepage_key(link: str) -> str:
-    """A homepage reduced for matching: ``https://www.allenai.org/`` → ``allenai.org``."""
-    text = re.sub(r"^https?://(www\.)?", "", link.strip().lower())
-    return re.sub(r"(/index\.html?)?/*$", "", text)
 
 
 def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
