@@ -455,19 +455,27 @@ def test_alpaca_claims_with_their_violations(rendered: Callable[..., Rendered]) 
     r = rendered("model", "alpaca-7b")
     claims = r.section("claims")
     articles = claims.find_all("article", cls="claim")
-    assert len(articles) == len(r.record["claims"]) == 10
+    # The Index's score (mokg:sourceScore) rides along with the claims in the record, shown apart.
+    assert len(articles) == len([c for c in r.record["claims"] if "sourceScore" not in c])
     groups = [h.text for h in claims.find_all("h3")]
-    assert groups == [
+    # The article's two tables (ten cells), then the European Open Source AI Index's grades.
+    assert groups[:2] == [
         "How Open is Generative AI? Part 2 — table “Alpaca and Vicuna Openness”",
         "How Open is Generative AI? Part 2 — table “LLM Model Openness in a Nutshell”",
     ]
+    assert [group for group in groups[2:] if not group.startswith("European Open Source AI Index")] == []
+    quoted = [
+        c["quotedFrom"] if isinstance(c["quotedFrom"], str) else c["quotedFrom"]["id"] for c in r.record["claims"]
+    ]
+    assert quoted.count("https://w3id.org/mokg/source/how-open-is-generative-ai-part-2") == 10
     text = claims.text
     assert "Both Vicuna and Alpaca are based on the Llama 2 foundational model." in text
     assert "Both models are constrained by OpenAI’s non-competition clause" in text
     assert "the source says “Under Apache 2 license”" in text
-    # The weights claims (level 3) are contradicted: marked, with each violation message.
-    violated = [a for a in articles if "has-violation" in a.classes]
-    assert len(violated) == 2
+    # The weights claims at level 3 (the article's two, the Index's "partial") are contradicted: marked, with messages.
+    weights = [a for a in articles if a.find("h4").text == "Model parameters (final)"]
+    violated = [a for a in weights if "has-violation" in a.classes and "Level 3" in a.find(cls="level").text]
+    assert len(violated) == 3
     for article in violated:
         assert article.find("h4").text == "Model parameters (final)"
         assert article.find(cls="level").text == "Level 3: Open with limitations"
@@ -486,7 +494,27 @@ def test_alpaca_claims_with_their_violations(rendered: Callable[..., Rendered]) 
     fine = [a for a in articles if "has-violation" not in a.classes]
     assert all(a.find(cls="check-ok").text == "No rule contradicts this claim." for a in fine)
     glance = r.root.find("aside", cls="glance")
-    assert dd_after(glance.find("dl"), "Claims").text == "10 claims, 2 contradicted by the facts"
+    contradicted = len([a for a in articles if "has-violation" in a.classes])
+    assert (
+        dd_after(glance.find("dl"), "Claims").text
+        == f"{len(articles)} claims, {contradicted} contradicted by the facts"
+    )
+
+
+def test_the_index_score_is_shown_beside_mokgs(rendered: Callable[..., Rendered], store: Store) -> None:
+    """An imported Index model: the Index's own score (0 to 1), reproduced from its grades, next to mokg's."""
+    slug = "yulan-mini-instruct"
+    query = f"SELECT ?s WHERE {{ ?c mokg:aboutModel <https://w3id.org/mokg/model/{slug}> ; mokg:sourceScore ?s }}"
+    (row,) = list(store.query(query))
+    expected = f"{float(row['s'].value) * 100:g} / 100"
+    r = rendered("model", slug)
+    glance = r.root.find("aside", cls="glance").find("dl")
+    assert dd_after(glance, "European Open Source AI Index score").text == expected
+    assert dd_after(glance, "Openness score").text == f"{literal(r.record['opennessScore'])} / 100"
+    panel = r.section("derived-title").find("p", cls="source-score")
+    assert expected in panel.text and "averaged over the 12 graded dimensions" in panel.text
+    # The score is not listed as one more claim.
+    assert "score" not in " ".join(h.text for h in r.section("claims").find_all("h4")).lower()
 
 
 def test_zephyr_base_model_datasets_and_checks(rendered: Callable[..., Rendered]) -> None:

@@ -11,6 +11,7 @@ and a model page are kept in the session's ``site-artifacts`` folder.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -21,8 +22,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import BASE, free_port
+from conftest import BASE, TEST_DATA, free_port
 
+from mokg.config import Settings
 from mokg.graph import open_store
 from mokg.records import load_context
 from mokg.site import MARKER, SiteError, build
@@ -151,30 +153,31 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_build_is_deterministic(site, store, settings, tmp_path):
+def test_the_build_is_deterministic(site, settings, tmp_path):
+    """The graph loaded a second time (new store, new blank nodes, new query order) gives the same bytes."""
     first = _files(site)
-    again = tmp_path / "again"
-    build(store, again, base_iri=BASE, context=load_context(settings.root))
-    assert _files(again) == first
-    # A graph loaded a second time (new store, new blank nodes) gives the same bytes too.
     other = tmp_path / "other"
     build(open_store(settings), other, base_iri=BASE, context=load_context(settings.root))
     differing = sorted(name for name, data in _files(other).items() if first.get(name) != data)
     assert differing == [] and set(_files(other)) == set(first)
 
 
-def test_a_rebuild_replaces_a_site_but_never_touches_another_folder(site, store, settings, tmp_path):
+def test_a_rebuild_replaces_a_site_but_never_touches_another_folder(tmp_path):
+    small = Settings(root=TEST_DATA / "root")  # what is replaced does not depend on the graph's size
+    store, context = open_store(small), load_context(small.root)
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
     with pytest.raises(SiteError):
-        build(store, folder, base_iri=BASE, context=load_context(settings.root))
+        build(store, folder, base_iri=BASE, context=context)
     assert (folder / "notes.txt").read_text() == "mine"
     out = tmp_path / "site"
-    build(store, out, base_iri=BASE, context=load_context(settings.root))
+    build(store, out, base_iri=BASE, context=context)
+    first = _files(out)
     (out / "stale.html").write_text("old")
-    build(store, out, base_iri=BASE, context=load_context(settings.root))
+    build(store, out, base_iri=BASE, context=context)
     assert not (out / "stale.html").exists() and (out / MARKER).is_file()
+    assert _files(out) == first
 
 
 def test_every_entity_has_a_page(site, store):
@@ -250,17 +253,21 @@ def test_every_page_has_landmarks_one_h1_and_ordered_headings(parsed):
             assert landmark in page.tags, (path, landmark)
 
 
-def test_the_leaderboard_without_javascript_is_a_table_sorted_by_score(site):
+def test_the_leaderboard_without_javascript_is_a_table_sorted_by_score(site, store):
     html = (site / "index.html").read_text()
     assert "<table" in html and 'aria-sort="descending"' in html
     scores = [float(s) for s in _cells(html, "score-cell")]
-    assert len(scores) == 35 and scores == sorted(scores, reverse=True)
+    assert len(scores) == _model_count(store) and scores == sorted(scores, reverse=True)
 
 
 def _cells(html: str, cls: str) -> list[str]:
     import re
 
-    return re.findall(rf'<td data-value="[^"]*" class="{cls}">([^<]*)</td>', html)
+    return re.findall(rf'<td class="{cls}">([^<]*)</td>', html)
+
+
+def _model_count(store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?m a mokg:Model }")))["n"].value)
 
 
 def test_the_sparql_page_links_every_example_to_the_endpoint(site):
@@ -321,6 +328,21 @@ def test_the_leaderboard_sorts_by_score_and_by_name(page, site_url, artifacts):
     assert "sorted by model" in page.locator("#leaderboard caption").inner_text()
 
 
+def test_the_leaderboard_sorts_a_component_column_by_status_rank(page, site_url):
+    """Status cells carry no sort value of their own: the table's data-ranks orders their classes."""
+    from mokg.site.data import STATUS_RANK
+
+    page.goto(site_url + "index.html")
+    page.get_by_role("button", name="Weights").click()
+    assert page.locator("th[data-key=weights]").get_attribute("aria-sort") == "descending"
+    classes = page.eval_on_selector_all(
+        "#leaderboard tbody tr", "(rows) => rows.map((r) => r.cells[6].className.replace('status-', ''))"
+    )
+    ranks = [STATUS_RANK[c] for c in classes]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
+    assert "sorted by weights, highest first" in page.locator("#leaderboard caption").inner_text()
+
+
 def test_the_leaderboard_filters_by_organization(page, site_url, store):
     page.goto(site_url + "index.html")
     rows = page.locator("#leaderboard tbody tr")
@@ -352,8 +374,10 @@ def test_the_leaderboard_filters_by_base_model_licence_category_and_class(page, 
     assert "OLMo 7B" in page.locator("#leaderboard tbody tr:not([hidden]) th").all_inner_texts()
     assert "Llama 2 7B" not in page.locator("#leaderboard tbody tr:not([hidden]) th").all_inner_texts()
     page.get_by_label("Licence category").select_option("")
-    page.get_by_label("MOF class").select_option("0")
-    assert page.locator("#leaderboard tbody tr:not([hidden])").count() == page.locator("#leaderboard tbody tr").count()
+    page.get_by_label("MOF class").select_option("1")
+    shown = page.locator("#leaderboard tbody tr:not([hidden])")
+    assert 0 < shown.count() == page.locator("#leaderboard tbody tr[data-mof='1']").count()
+    assert set(shown.evaluate_all("(rows) => rows.map((r) => r.cells[2].textContent)")) == {"I"}
 
 
 def test_a_model_page_shows_its_lineage_and_claim_problems(page, site_url, artifacts):
@@ -407,10 +431,10 @@ def test_the_compare_page_shows_the_models_in_the_address(page, site_url):
     assert page.evaluate("location.search") == "?m=olmo-7b,llama-2-7b,pythia-12b"
 
 
-def test_the_leaderboard_works_without_javascript(open_context, site_url):
+def test_the_leaderboard_works_without_javascript(open_context, site_url, store):
     page = open_context(java_script_enabled=False).new_page()
     page.goto(site_url + "index.html")
-    assert page.locator("#leaderboard tbody tr").count() == 35
+    assert page.locator("#leaderboard tbody tr").count() == _model_count(store)
     scores = [float(s) for s in page.locator("#leaderboard td.score-cell").all_inner_texts()]
     assert scores == sorted(scores, reverse=True)
     assert not page.locator("#filters").is_visible()
@@ -479,9 +503,10 @@ def test_the_terminal_progress_bar_draws_on_a_terminal_only():
 
 
 def test_python_m_mokg_site_build(tmp_path):
+    """``python -m mokg.site`` reads the MOKG_* settings as the mokg command does (a small root here)."""
     out = tmp_path / "site"
-    done = subprocess.run(
-        [sys.executable, "-m", "mokg.site", "build", "--out", str(out)], capture_output=True, text=True, timeout=120
-    )
+    env = {**os.environ, "MOKG_ROOT": str(TEST_DATA / "root")}
+    command = [sys.executable, "-m", "mokg.site", "build", "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    assert "pages" in done.stdout and (out / "index.html").is_file()
+    assert "6 pages (2 model, 4 page)" in done.stdout and (out / "model" / "tiny-model.html").is_file()

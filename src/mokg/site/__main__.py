@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     shot.add_argument("--height", type=int, default=900)
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    settings = Settings.from_env()  # MOKG_ROOT, MOKG_STORE… as for the mokg command
     store = open_store(settings)
     context = load_context(settings.root)
     if args.command == "build":

@@ -31,6 +31,7 @@ from mokg.records import RECORD_FORMATS, framed, record_triples, schema_org
 from mokg.site.data import (
     GROUPS,
     STATUS_LABEL,
+    STATUS_RANK,
     Entity,
     LeaderRow,
     data_date,
@@ -240,6 +241,7 @@ class _Site:
             classes=classes,
             roman=ROMAN,
             status_labels=STATUS_LABEL,
+            status_ranks=STATUS_RANK,
             counts=self.report_counts(),
         )
 
@@ -328,9 +330,10 @@ def _compare_entry(row: LeaderRow) -> dict[str, object]:
         "orgs": [o.label for o in row.orgs],
         "licences": [lic.label for lic in row.licences],
         "categories": row.categories,
-        "types": dict(sorted(row.types.items())),
+        # Only what the table shows: a type not listed is missing, a group is its worst status.
+        "types": {t: key for t, key in sorted(row.types.items()) if key != "missing"},
         "componentLicences": row.component_licences,
-        "groups": {key: [s.key, s.detail] for key, s in row.statuses.items()},
+        "groups": {key: s.key for key, s in row.statuses.items()},
     }
 
 

@@ -303,6 +303,8 @@ def _group_status(types: dict[str, str], members: list[str | tuple[str, ...]]) -
         key = next(k for k, v in STATUS_RANK.items() if v == rank)
         parts.append((rank, best, key))
     worst = min(parts)[2]
+    if len(parts) == 1:  # the column heading names the one type: nothing to detail
+        return Status(worst)
     detail = "; ".join(f"{_spaced(t)}: {STATUS_LABEL[k]}" for _, t, k in parts)
     return Status(worst, detail)
 

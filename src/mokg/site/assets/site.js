@@ -11,10 +11,21 @@
     const headers = Array.from(table.tHead.rows[0].cells);
     const total = tbody.rows.length;
 
+    const ranks = JSON.parse(table.getAttribute("data-ranks") || "{}");
+    Array.from(tbody.rows).forEach(function (row, index) { row.setAttribute("data-order", String(index)); });
+
+    /** A cell's sort value: its data-value, the rank of its status class, or its text. */
     function valueOf(row, index, kind) {
       const cell = row.cells[index];
-      const raw = cell ? cell.getAttribute("data-value") || "" : "";
-      return kind === "number" ? parseFloat(raw) || 0 : raw;
+      if (!cell) return kind === "text" ? "" : -1;
+      if (kind === "status") {
+        const status = cell.className.replace(/^status-/, "");
+        return status in ranks ? ranks[status] : -1;
+      }
+      const raw = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim().toLowerCase();
+      if (kind !== "number") return raw;
+      const number = parseFloat(raw);
+      return isNaN(number) ? -1 : number;
     }
 
     function sortBy(th, direction) {
@@ -26,7 +37,7 @@
         const x = valueOf(a, index, kind);
         const y = valueOf(b, index, kind);
         let order = 0;
-        if (kind === "number") order = x - y;
+        if (kind !== "text") order = x - y;
         else order = x.localeCompare(y);
         if (order === 0) return Number(a.getAttribute("data-order")) - Number(b.getAttribute("data-order"));
         return sign * order;
@@ -36,7 +47,7 @@
       th.setAttribute("aria-sort", direction);
       const name = th.querySelector(".sort").textContent;
       caption.textContent = total + " models, sorted by " + name.toLowerCase() + ", " +
-        (direction === "ascending" ? (kind === "number" ? "lowest first" : "A to Z") : (kind === "number" ? "highest first" : "Z to A"));
+        (direction === "ascending" ? (kind === "text" ? "A to Z" : "lowest first") : (kind === "text" ? "Z to A" : "highest first"));
     }
 
     headers.forEach(function (th) {
@@ -53,7 +64,7 @@
         let next;
         if (current === "ascending") next = "descending";
         else if (current === "descending") next = "ascending";
-        else next = kind === "number" ? "descending" : "ascending";
+        else next = kind === "text" ? "ascending" : "descending";
         sortBy(th, next);
       });
     });
@@ -133,10 +144,8 @@
     return node;
   }
 
-  function badge(key, label, title) {
-    const attributes = { class: "badge status-" + (key === "none" ? "missing" : key) };
-    if (title) attributes.title = title;
-    return el("span", attributes, [label]);
+  function badge(key, label) {
+    return el("span", { class: "badge status-" + key }, [label]);
   }
 
   function setupCompare(form) {
@@ -181,7 +190,7 @@
       data.groups.forEach(function (g) {
         row(g[1], models.map(function (m) {
           const s = m.groups[g[0]];
-          return el("td", {}, [badge(s[0], data.statusLabels[s[0]], s[1])]);
+          return el("td", {}, [badge(s, data.statusLabels[s])]);
         }));
       });
       row("MOF components (status, licences)", models.map(function () { return el("td", {}, []); }), "group");
