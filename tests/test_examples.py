@@ -132,9 +132,11 @@ def test_licences_per_organization(store) -> None:
         (row["organization"].removeprefix(f"{BASE}org/"), row["licenceName"]): int(row["models"]) for row in found
     }
     assert counts[("meta", "LLaMA non-commercial research licence")] == 4
-    assert counts[("meta", "Llama 2 Community License Agreement")] == 3
-    assert counts[("eleutherai", "Apache License 2.0")] == 3
-    assert counts[("mistral-ai", "Apache License 2.0")] == 2
+    # Curated and imported models meet: the Index adds Llama 2 chat models, the Tool more Pythias.
+    assert counts[("meta", "Llama 2 Community License Agreement")] >= 3
+    assert counts[("meta", "Llama 3 Community License Agreement")] >= 1
+    assert counts[("eleutherai", "Apache License 2.0")] >= 3
+    assert counts[("mistral-ai", "Apache License 2.0")] >= 2
     # One row per (organization, licence): Meta's two licences are two rows.
     assert len(found) == len(counts)
     total = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m a mokg:Model ; dcterms:creator ?o ; dcterms:license ?l }")
@@ -145,7 +147,8 @@ def test_openness_leaderboard(store) -> None:
     found = rows(store, "04-openness-leaderboard")
     scores = [float(row["score"]) for row in found]
     assert scores == sorted(scores, reverse=True)
-    assert found[0]["model"] == f"{MODEL}olmo-7b"
+    olmo = next(row for row in found if row["model"] == f"{MODEL}olmo-7b")
+    assert olmo["osaid"] == "Open source AI"
     assert found[0]["osaid"] == "Open source AI"
     assert found[-1]["score"] != found[0]["score"]
     number_of_models = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?m a mokg:Model }")[0]["n"]
@@ -159,7 +162,7 @@ def test_openness_leaderboard(store) -> None:
     assert {row["osaid"] for row in found} <= {"Open source AI", "Not open source AI", "Not enough information"}
     llama = next(row for row in found if row["model"] == f"{MODEL}llama-2-7b")
     assert llama["osaid"] == "Not open source AI"
-    assert float(llama["score"]) < 20
+    assert float(llama["score"]) < 20 < float(olmo["score"])
 
 
 def test_claims_about_a_model(store) -> None:
@@ -175,7 +178,8 @@ def test_claims_about_a_model(store) -> None:
     processing = [row for row in found if row.get("component") == "Data preprocessing code"]
     assert {row["levelLabel"] for row in processing} == {"Complete data processing code available"}
     assert {row["levelName"] for row in processing} == {"Access and reuse without restriction"}
-    assert {row["source"] for row in found} == {"How Open is Generative AI? Part 2"}
+    # The article's tables, and the Index on GEITje 7B Ultra's base model.
+    assert {row["source"] for row in found} == {"How Open is Generative AI? Part 2", "European Open Source AI Index"}
 
 
 def test_models_finetuned_on_openai_outputs(store) -> None:

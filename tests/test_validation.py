@@ -243,9 +243,9 @@ def test_correct_claims_are_not_flagged(bundled_report: Report, store, claim: st
 
 def test_a_changed_model_file_is_checked_with_its_dependents(store):
     """Validating data/models/mistral-7b.ttl (a contributor's edit, replacing the bundled file) also
-    re-checks what depends on Mistral: Zephyr, fine-tuned from it, and the claims about Zephyr; and
-    nothing unrelated such as Alpaca. Breaks if the dependents query stops following derivations or
-    the report is not restricted to the change."""
+    re-checks what depends on Mistral: Zephyr and the other models derived from it, and the claims
+    about them; and nothing unrelated such as Alpaca. Breaks if the dependents query stops following
+    derivations or the report is not restricted to the change."""
     report = check_files(Settings(root=REPO), [REPO / "data/models/mistral-7b.ttl"])
     foci = {f.focus for f in report.findings}
     zephyr_claims = claims_about(store, "zephyr-7b-beta")
@@ -253,9 +253,12 @@ def test_a_changed_model_file_is_checked_with_its_dependents(store):
     assert foci & zephyr_claims
     assert any(f.focus.startswith(f"{CLAIMS}mistral-and-mixtral-openness/") for f in report.findings)
     assert not [focus for focus in foci if "alpaca" in focus or "llama" in focus], sorted(foci)
-    about = claims_about(store, "mistral-7b", "zephyr-7b-beta")
+    query = f"SELECT ?m WHERE {{ ?m mokg:derivedFrom <{BASE}model/mistral-7b> }}"
+    family = ["mistral-7b", *(row["m"].value.removeprefix(f"{BASE}model/") for row in store.query(query))]
+    assert "geitje-7b-ultra" in family
+    about = claims_about(store, *family)
     for focus in foci:
-        assert focus.startswith((f"{BASE}model/mistral-7b", f"{BASE}model/zephyr-7b-beta")) or focus in about, focus
+        assert focus.split("#")[0].removeprefix(f"{BASE}model/") in family or focus in about, focus
 
 
 def test_incremental_findings_equal_those_of_the_whole_graph():
