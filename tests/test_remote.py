@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, REPO, TINY_ROOT, OxigraphServer, free_port
+from conftest import BASE, TINY_ROOT, OxigraphServer, free_port
 
-from mokg.config import Settings
 from mokg.errors import ConfigError, QueryError, StoreTimeout, StoreUnavailable
-from mokg.graph import publish
 from mokg.loader import discover, load_files
 from mokg.remote import RemoteStore, prefix_header
 from mokg.store import EmbeddedStore, Store
@@ -34,11 +32,9 @@ def quads_of(root: Path) -> list[ox.Quad]:
 
 
 @pytest.fixture(scope="session")
-def remote(server: OxigraphServer) -> RemoteStore:
-    """The bundled graph, loaded into the server through mokg, derived facts included."""
-    remote = RemoteStore.for_oxigraph(server.url)
-    publish(remote, Settings(root=REPO))  # as the embedded store: files, rules, validation results
-    return remote
+def remote(loaded_server: OxigraphServer) -> RemoteStore:
+    """The bundled graph in an Oxigraph server, loaded by `mokg load --store URL` (files, rules, validation)."""
+    return RemoteStore.for_oxigraph(loaded_server.url)
 
 
 @pytest.fixture
@@ -270,13 +266,13 @@ def test_nobody_listening_is_unavailable():
             call()
 
 
-def test_an_error_status_is_unavailable(remote: RemoteStore, server: OxigraphServer):
+def test_an_error_status_is_unavailable(remote: RemoteStore, loaded_server: OxigraphServer):
     with pytest.raises(StoreUnavailable, match="404"):
-        RemoteStore(f"{server.url}/no-such-endpoint").query("ASK {}")
+        RemoteStore(f"{loaded_server.url}/no-such-endpoint").query("ASK {}")
 
 
-def test_a_read_only_store_refuses_to_write(remote: RemoteStore, server: OxigraphServer):
-    read_only = RemoteStore(f"{server.url}/query")
+def test_a_read_only_store_refuses_to_write(remote: RemoteStore, loaded_server: OxigraphServer):
+    read_only = RemoteStore(f"{loaded_server.url}/query")
     with pytest.raises(ConfigError, match="update_url"):
         read_only.replace([])
     with pytest.raises(ConfigError, match="store_url"):
@@ -284,7 +280,7 @@ def test_a_read_only_store_refuses_to_write(remote: RemoteStore, server: Oxigrap
     # Without the union-default-graph parameter, Oxigraph's default graph is its own (empty)
     # default graph, not the union of the named graphs that for_oxigraph asks for.
     assert not read_only.query("ASK { ?m a mokg:Model }")
-    union = RemoteStore(f"{server.url}/query", union_default_graph="union-default-graph")
+    union = RemoteStore(f"{loaded_server.url}/query", union_default_graph="union-default-graph")
     assert union.query("ASK { ?m a mokg:Model }")
 
 
