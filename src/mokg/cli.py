@@ -182,10 +182,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     data_dir = args.out or settings.root / "data"
     header = f"{GENERATED_MARK} {args.format}` from the source's files; edit the source or the importer, not this file."
     changed = write(result, data_dir, settings.base_iri, header, dry_run=args.dry_run)
-    for how in ("hf-id", "name", "new"):
+    for how, said in (("hf-id", "matched by Hugging Face id"), ("name", "matched by name"), ("new", "new")):
         matched = sorted({m.iri.removeprefix(settings.base_iri) for m in result.matches if m.how == how})
         print(
-            f"matched by {how}: {len(matched)}"
+            f"{said}: {len(matched)}"
             + (f" ({', '.join(matched[:8])}{', …' if len(matched) > 8 else ''})" if matched else "")
         )
     print(f"{len(result.files)} files, {len(changed)} {'would change' if args.dry_run else 'changed'}")

@@ -516,7 +516,8 @@ def test_deterministic(store) -> None:
 def test_cli_imports_cards(curated_root, tmp_path, capsys) -> None:
     assert main(["import", "hf", "--root", str(curated_root), str(CARDS), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "matched by hf-id: 4 (model/bloom, model/llama-2-7b, model/mistral-7b, model/zephyr-7b-beta)" in out
+    matched = "model/bloom, model/llama-2-7b, model/mistral-7b, model/zephyr-7b-beta"
+    assert f"matched by Hugging Face id: 4 ({matched})" in out
     assert (tmp_path / "models" / "tiny-chat.ttl").is_file()
     assert (tmp_path / "sources" / f"{SOURCE_SLUG}.ttl").is_file()
 
