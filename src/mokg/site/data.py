@@ -90,7 +90,7 @@ DERIVATION_LABELS = {
 
 @dataclass(frozen=True)
 class Status:
-    """A component status: key (CSS class and sort rank), label, and what it summarizes."""
+    """A component status: key (CSS class, ranked by STATUS_RANK), label, and what it summarizes."""
 
     key: str
     detail: str = ""
@@ -98,10 +98,6 @@ class Status:
     @property
     def label(self) -> str:
         return STATUS_LABEL[self.key]
-
-    @property
-    def rank(self) -> int:
-        return STATUS_RANK[self.key]
 
 
 @dataclass(frozen=True)
