@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -649,8 +650,8 @@ def _hf_id(value: object) -> str | None:
     return f"{found.group(1)}/{found.group(2)}"
 
 
-def _owns_hf_id(release: Mapping[str, Any], releases: Iterable[tuple[Path, Mapping[str, Any]]]) -> bool:
-    """Whether the release's Hugging Face id identifies it.
+def _owns_hf_id(release: Mapping[str, Any], files_per_id: Mapping[str | None, int]) -> bool:
+    """Whether the release's Hugging Face id identifies it, given how many files of the import give each id.
 
     Several files may give one id (copy-paste slips in the Tool's data: dbrx-instruct and
     DeepSeek-MoE-16B name deepseek-moe-16b-base). The Tool keys models by name, so such an id
@@ -660,8 +661,7 @@ def _owns_hf_id(release: Mapping[str, Any], releases: Iterable[tuple[Path, Mappi
     hf_id = _hf_id(release.get("huggingface"))
     if hf_id is None:
         return True
-    sharing = [other for _, other in releases if _hf_id(other.get("huggingface")) == hf_id]
-    return len(sharing) == 1 or normalize(release["name"]) == normalize(hf_id.split("/", 1)[1])
+    return files_per_id[hf_id] == 1 or normalize(release["name"]) == normalize(hf_id.split("/", 1)[1])
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
@@ -685,8 +685,9 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
             releases[release["name"]] = (path, release)  # the Tool keys models by name: the last file wins
     by_model: dict[str, tuple[Path, dict[str, Any], Match]] = {}
     new: set[str] = set()
+    files_per_id = Counter(_hf_id(release.get("huggingface")) for _, release in releases.values())
     for path, release in sorted(releases.values(), key=lambda item: item[0].as_posix()):
-        if not _owns_hf_id(release, releases.values()):
+        if not _owns_hf_id(release, files_per_id):
             release = {**release, "huggingface": None}
         match = context.match_model(release["name"].strip(), _hf_id(release.get("huggingface")))
         if match.how == "new":
