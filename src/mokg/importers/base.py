@@ -102,6 +102,19 @@ def homepage_key(link: str) -> str:
     return re.sub(r"(/index\.html?)?/*$", "", text)
 
 
+def _last_segment(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _name_index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """(IRI, name) pairs as normalized name → IRI: the first pair wins, names that normalize to nothing are left out."""
+    index: dict[str, str] = {}
+    for iri, name in pairs:
+        if key := normalize(name):
+            index.setdefault(key, iri)
+    return index
+
+
 class ImportContext:
     """The graph an import merges into: it tells which models exist, by Hugging Face id or name."""
 
@@ -146,23 +159,25 @@ class ImportContext:
         "Allen Institute for AI" and "AI2"); ``home:{key}`` entries map homepages
         (:func:`homepage_key`), which several sources give for an organization.
         """
-        names: dict[str, str] = {}
-        rows = self.store.query(
-            """SELECT ?o ?name ?home WHERE { ?o a mokg:Organization .
-                 OPTIONAL { ?o rdfs:label|skos:altLabel ?name } OPTIONAL { ?o foaf:homepage ?home } }
-               ORDER BY ?o ?name ?home"""
+        rows = list(
+            self.store.query(
+                """SELECT ?o ?name ?home WHERE { ?o a mokg:Organization .
+                     OPTIONAL { ?o rdfs:label|skos:altLabel ?name } OPTIONAL { ?o foaf:homepage ?home } }
+                   ORDER BY ?o ?name ?home"""
+            )
         )
-        for row in rows:
-            iri = row["o"].value
-            keys = [iri.rstrip("/").rsplit("/", 1)[-1]]
-            if row["name"] is not None:
-                label = row["name"].value
-                keys += [label, re.sub(r"\s*\([^)]*\)", "", label), *re.findall(r"\(([^)]*)\)", label)]
-            for key in map(normalize, keys):
-                if key:
-                    names.setdefault(key, iri)
+
+        def spellings(label: str) -> list[str]:
+            return [label, re.sub(r"\s*\([^)]*\)", "", label), *re.findall(r"\(([^)]*)\)", label)]
+
+        names = _name_index(
+            (row["o"].value, name)
+            for row in rows
+            for name in [_last_segment(row["o"].value), *(spellings(row["name"].value) if row["name"] else [])]
+        )
+        for row in rows:  # "home:" keys never meet normalized names, which have no colon
             if row["home"] is not None:
-                names.setdefault("home:" + homepage_key(row["home"].value), iri)
+                names.setdefault("home:" + homepage_key(row["home"].value), row["o"].value)
         return names
 
     def licences(self) -> dict[str, str]:
@@ -172,18 +187,14 @@ class ImportContext:
         segment, so the variants sources write ("Llama 3 Community License", "Meta Llama 3
         Community License Agreement") are curated as data on the licence record, not in importers.
         """
-        names: dict[str, str] = {}
         rows = self.store.query(
             """SELECT ?l ?name WHERE { ?l a mokg:License .
                  { ?l mokg:licenseId ?name } UNION { ?l rdfs:label ?name } UNION { ?l skos:altLabel ?name } }
                ORDER BY ?l ?name"""
         )
-        for row in rows:
-            iri = row["l"].value
-            for name in (row["name"].value, iri.rstrip("/").rsplit("/", 1)[-1]):
-                if normalize(name):
-                    names.setdefault(normalize(name), iri)
-        return names
+        return _name_index(
+            (row["l"].value, name) for row in rows for name in (row["name"].value, _last_segment(row["l"].value))
+        )
 
     def exists(self, iri: str) -> bool:
         """Whether the graph already describes ``iri``."""
