@@ -162,3 +162,7 @@ def test_void_cites_the_sources(client: TestClient):
     triples = list(ox.parse(client.get("/void", headers={"accept": "text/turtle"}).content, format=ox.RdfFormat.TURTLE))
     sources = {t.object.value for t in triples if t.predicate.value == "http://purl.org/dc/terms/source"}
     assert f"{BASE}source/how-open-is-generative-ai-part-2" in sources
+    # The imported data sets, the Index with the citation its files ask for.
+    assert {f"{BASE}source/osai-index", f"{BASE}source/model-openness-tool"} <= sources
+    citations = {t.object.value for t in triples if t.predicate.value.endswith("bibliographicCitation")}
+    assert any("Liesenfeld" in c and "10.5281/zenodo.15386042" in c for c in citations)
