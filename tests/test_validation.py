@@ -1,5 +1,6 @@
-"""Validation with the real engine: the eight claim rules on fixtures, the bundled graph,
-incremental checks of a changed file, the report formats, ``mokg validate`` and ``POST /validate``.
+"""Validation with the real engine: the eight claim rules on fixtures, web addresses, the bundled
+graph, incremental checks of a changed file, the report formats, ``mokg validate`` and
+``POST /validate``.
 
 The fixtures in ``tests/data/rules/`` are proposed submissions written as contributors write
 data files (relative IRIs, no ``@base``); they are checked in the context of the bundled graph,
@@ -26,6 +27,7 @@ from mokg.service import create_app
 from mokg.validation import Report, check_files
 
 RULES = TEST_DATA / "rules"
+WEB_ADDRESSES = TEST_DATA / "web-addresses"
 SHAPES = "https://w3id.org/mokg/shapes#"
 CLAIMS = f"{BASE}claim/how-open-is-generative-ai-part-2/"
 
@@ -148,6 +150,112 @@ def test_rule_6_holds_fine_tuning_data_to_the_terms_they_are_bound_by():
     found = [f for f in violations(checked(fixture(6, "bad"))) if f.shape == RULE_SHAPES[6]]
     assert found
     assert all("OpenAI Terms of Use" in f.message and "at most level 3" in f.message for f in found)
+
+
+# --- web addresses -------------------------------------------------------------------------
+
+FOAF = "http://xmlns.com/foaf/0.1/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCAT = "http://www.w3.org/ns/dcat#"
+MOKG = "https://w3id.org/mokg/ontology#"
+WEB_BAD = f"{BASE}model/fixture-web-addresses-bad"
+
+#: Every address of tests/data/web-addresses/bad.ttl that is not http(s), by test id: (focus,
+#: property, value, the property as messages name it, the shape that checks it).
+BAD_WEB_ADDRESSES = {
+    "model-homepage-javascript": (WEB_BAD, f"{FOAF}homepage", "javascript:alert(1)", "foaf:homepage", "Homepage"),
+    "model-paper-file": (WEB_BAD, f"{MOKG}paper", "file:///home/reader/paper.pdf", "mokg:paper", "Paper"),
+    "model-exact-match-javascript": (
+        WEB_BAD, f"{SKOS}exactMatch", "javascript:alert(document.cookie)", "skos:exactMatch", "ExactMatch"
+    ),
+    "component-location-data": (
+        f"{WEB_BAD}#weights", f"{MOKG}location", "data:text/html,%3Cscript%3Ealert(1)%3C/script%3E",
+        "mokg:location", "Location",
+    ),
+    "component-location-file": (
+        f"{WEB_BAD}#inference-code", f"{MOKG}location", "file:///srv/fixture/inference.py", "mokg:location",
+        "Location",
+    ),
+    "organization-homepage-file": (
+        f"{BASE}org/fixture-web-addresses-bad", f"{FOAF}homepage", "file:///etc/passwd", "foaf:homepage", "Homepage"
+    ),
+    "dataset-landing-page-ftp": (
+        f"{BASE}dataset/fixture-web-addresses-bad", f"{DCAT}landingPage", "ftp://example.org/corpus/",
+        "dcat:landingPage", "LandingPage",
+    ),
+    "dataset-paper-javascript-upper-case": (
+        f"{BASE}dataset/fixture-web-addresses-bad", f"{MOKG}paper", "JAVASCRIPT:alert(1)", "mokg:paper", "Paper"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("focus", "path", "value", "name", "shape"), list(BAD_WEB_ADDRESSES.values()), ids=list(BAD_WEB_ADDRESSES)
+)
+def test_a_web_address_that_is_not_http_is_a_violation(focus: str, path: str, value: str, name: str, shape: str):
+    """A homepage, paper, exact match, landing page or component location that is not an http(s) URL
+    (javascript:, data:, file:, ftp:) is a Violation on its entity, from the shape of its property,
+    with a message naming the property. Breaks if a page could be handed a link that runs script
+    or opens a local file: a shape loses its sh:pattern, or a class shape stops referring to it."""
+    report = checked(WEB_ADDRESSES / "bad.ttl")
+    found = [f for f in violations(report) if f.focus == focus and f.path == path and f.value == value]
+    assert len(found) == 1, describe(report)
+    assert found[0].shape == f"{SHAPES}{shape}IsWebAddress"
+    assert found[0].value_is_iri
+    assert name in found[0].message and "http:// or https://" in found[0].message
+
+
+def test_web_addresses_are_the_only_violations_of_their_fixture():
+    """The non-conforming fixture is a complete record but for its web addresses: exactly one
+    Violation per address that is not http(s), nothing else. Breaks if the fixture starts failing
+    for another reason (then the test above no longer proves anything) or a violation is doubled."""
+    report = checked(WEB_ADDRESSES / "bad.ttl")
+    expected = [(focus, path, value) for focus, path, value, _, _ in BAD_WEB_ADDRESSES.values()]
+    assert sorted((f.focus, f.path, f.value) for f in violations(report)) == sorted(expected), describe(report)
+    assert not report.facts_conform  # `mokg validate --fail-on facts`, what CI runs, fails too
+
+
+def test_http_and_https_web_addresses_conform():
+    """The same records with https:// addresses (and an http:// Wikidata IRI, as the organizations
+    use) have no Violation at all. Breaks if the pattern refuses ordinary web addresses."""
+    report = checked(WEB_ADDRESSES / "ok.ttl")
+    assert report.conforms, describe(report)
+
+
+#: The web addresses each class shape must check: those the record pages link for that kind.
+WEB_ADDRESS_CHECKS = {
+    "ModelShape": {"Homepage", "Paper", "ExactMatch"},
+    "ArtifactShape": {"Location"},
+    "DatasetShape": {"LandingPage", "Paper", "Homepage", "ExactMatch"},
+    "LicenseShape": {"Homepage", "ExactMatch"},
+    "OrganizationShape": {"Homepage", "ExactMatch"},
+    "ModelFamilyShape": {"Homepage", "ExactMatch"},
+    "SourceShape": {"Homepage", "ExactMatch"},
+}
+
+
+@pytest.mark.parametrize("shape", sorted(WEB_ADDRESS_CHECKS))
+def test_every_class_shape_checks_its_web_addresses(shape: str):
+    """Each class whose records carry web addresses refers to the shared property shape of each, so
+    a licence's or a source's homepage is held to http(s) like a model's. Breaks if a class shape
+    drops the reference, or a web-address shape loses its pattern or its Violation severity."""
+    shapes = rdflib.Graph().parse(REPO / "shapes" / "structure.ttl")
+    checked_by = set(shapes.objects(rdflib.URIRef(f"{SHAPES}{shape}"), SH.property))
+    for name in WEB_ADDRESS_CHECKS[shape]:
+        check = rdflib.URIRef(f"{SHAPES}{name}IsWebAddress")
+        assert check in checked_by, f"{shape} does not refer to {check}"
+        assert str(shapes.value(check, SH.pattern)) == "^https?://"
+        assert shapes.value(check, SH.severity) == SH.Violation
+
+
+def test_cli_fail_on_facts_refuses_web_addresses_that_are_not_http(capsys: pytest.CaptureFixture[str]):
+    """`mokg validate --fail-on facts`, the CI gate, exits 1 on the non-http web addresses (facts,
+    not claims) and 0 on the https ones."""
+    bad, ok = WEB_ADDRESSES / "bad.ttl", WEB_ADDRESSES / "ok.ttl"
+    code, out, _ = run(capsys, "validate", "--root", str(REPO), "--fail-on", "facts", str(bad))
+    assert code == 1
+    assert "foaf:homepage must be an http:// or https:// URL" in out
+    assert run(capsys, "validate", "--root", str(REPO), "--fail-on", "facts", str(ok))[0] == 0
 
 
 # --- the bundled graph ---------------------------------------------------------------------
@@ -454,6 +562,29 @@ def test_service_accepts_a_conforming_submission(client: TestClient, rule: int):
     response = post(client, fixture(rule, "ok").read_bytes())
     assert response.status_code == 200
     assert response.json()["conforms"] is True, response.json()
+
+
+def test_service_refuses_web_addresses_that_are_not_http(client: TestClient):
+    """POST /validate with records whose homepage is javascript:alert(1) (and other non-http web
+    addresses) does not conform, with the Violation naming foaf:homepage; the same records with
+    https:// addresses conform. Breaks if a submission could smuggle a script link past the service."""
+    response = post(client, (WEB_ADDRESSES / "bad.ttl").read_bytes())
+    assert response.status_code == 200
+    body = response.json()
+    assert body["conforms"] is False
+    assert body["violations"] == len(BAD_WEB_ADDRESSES), body
+    assert any(
+        r["severity"] == "Violation"
+        and r["focus"] == WEB_BAD
+        and r["path"] == f"{FOAF}homepage"
+        and r["value"] == "javascript:alert(1)"
+        and r["shape"] == f"{SHAPES}HomepageIsWebAddress"
+        and "foaf:homepage" in r["message"]
+        for r in body["results"]
+    ), body
+    ok = post(client, (WEB_ADDRESSES / "ok.ttl").read_bytes())
+    assert ok.status_code == 200
+    assert ok.json()["conforms"] is True, ok.json()
 
 
 def test_service_reads_json_ld(client: TestClient):
