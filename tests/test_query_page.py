@@ -480,3 +480,140 @@ def test_browser_reads_the_query_form_past_comments_and_iris(page, stand_in) -> 
     assert page.wait_for_selector(".boolean").inner_text() == "true"
     assert stand_in.requests[-1]["accept"] == "application/sparql-results+json"
     assert page.locator("#download-csv").inner_text() == "CSV"
+
+
+# --------------------------------------------------------------------------------------------
+# (c) Result IRIs that are not http(s): shown as text, never a link (a shared link must not
+# run script on one click)
+# --------------------------------------------------------------------------------------------
+
+#: Every href, src, action and formaction in the page whose URL, resolved against the page, is
+#: not http(s) (a relative link resolves to the page's own http: URL). The template's empty
+#: favicon, <link rel="icon" href="data:,">, is static and loads nothing: it is left out.
+NON_WEB_URLS = """() => {
+  const found = [];
+  for (const node of document.querySelectorAll("[href], [src], [action], [formaction]")) {
+    for (const name of ["href", "src", "action", "formaction"]) {
+      const value = node.getAttribute(name);
+      if (value === null) continue;
+      if (node.matches("link[rel=icon]") && value === "data:,") continue;
+      let scheme;
+      try {
+        scheme = new URL(value, document.baseURI).protocol;
+      } catch (error) {
+        scheme = "unparsable";
+      }
+      if (scheme !== "http:" && scheme !== "https:") found.push(`<${node.localName} ${name}="${value}">`);
+    }
+  }
+  return found;
+}"""
+
+
+def iri_query(*iris: str) -> str:
+    values = " ".join(json.dumps(iri) for iri in iris)
+    return f"SELECT ?x WHERE {{ VALUES ?s {{ {values} }} BIND(IRI(?s) AS ?x) }}"
+
+
+def run_from_fragment(page, stand_in: StandIn, query: str, rows: int) -> None:
+    """Open the page as a shared link with ``query`` in its fragment, and wait for its ``rows`` rows."""
+    open_page(page, stand_in, f"#query={encode_uri_component(query)}")
+    page.wait_for_selector("table.solutions tbody tr")
+    assert page.locator("table.solutions tbody tr").count() == rows
+    assert page.locator("#query").input_value() == query
+
+
+def test_browser_javascript_iri_from_a_shared_link_does_not_run(page, stand_in) -> None:
+    """A shared link whose query returns a javascript: IRI shows it as text; clicking it runs nothing.
+
+    Breaks if renderTerm (or anything else) makes an href of a result IRI without checking its
+    scheme: the IRI is then an <a href="javascript:…">, and one click runs the link's script
+    in the page, with the endpoint's origin.
+    """
+    flag = "javascript:void(window.pwned=document.domain)"
+    alert = "javascript:alert(document.domain)"
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    run_from_fragment(page, stand_in, iri_query(flag, alert), 2)
+
+    cells = page.locator("table.solutions tbody td:not(.rownum)")
+    assert cells.all_inner_texts() == [flag, alert]
+    assert page.locator("table.solutions a").count() == 0
+    for cell, iri in zip(cells.all(), (flag, alert), strict=True):
+        shown = cell.locator("span.iri")
+        assert shown.count() == 1
+        assert shown.get_attribute("title") == iri
+        assert shown.get_attribute("href") is None
+    assert page.evaluate(NON_WEB_URLS) == []
+
+    address = page.url
+    for shown in page.locator("table.solutions span.iri").all():
+        shown.click()
+    page.wait_for_timeout(300)  # a javascript: navigation runs as a task after the click
+    assert page.evaluate("window.pwned") is None
+    assert dialogs == []
+    assert page.url == address
+    assert page.locator("table.solutions tbody tr").count() == 2  # the page is still there
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [
+        "JavaScript:void(window.pwned=1)",
+        "data:text/html;base64,PHNjcmlwdD53aW5kb3cub3BlbmVyLnB3bmVkPTE8L3NjcmlwdD4=",
+        "vbscript:msgbox(1)",
+        "file:///etc/passwd",
+        "urn:isbn:9780262033848",
+        "mailto:someone@example.org",
+    ],
+    ids=["javascript", "data", "vbscript", "file", "urn", "mailto"],
+)
+def test_browser_only_http_and_https_iris_are_links(page, stand_in, iri) -> None:
+    """An IRI of any scheme but http(s) is text in a span.iri, next to an https IRI that stays a link.
+
+    Breaks if a result IRI of another scheme (data:, vbscript:, file:…, in any case) becomes an
+    href, or if the check is so strict that http(s) IRIs (in any case) stop being links.
+    """
+    https, upper = "https://example.org/model/x", "HTTP://EXAMPLE.ORG/Y"
+    run_from_fragment(page, stand_in, iri_query(iri, https, upper), 3)
+    rows = page.locator("table.solutions tbody tr")
+
+    shown = rows.nth(0).locator(".iri")
+    assert shown.evaluate("node => node.localName") == "span"
+    assert shown.inner_text() == iri and shown.get_attribute("title") == iri
+    assert shown.get_attribute("href") is None
+    for index, web in ((1, https), (2, upper)):
+        link = rows.nth(index).locator("a.iri")
+        assert link.get_attribute("href") == web and link.get_attribute("title") == web
+        assert link.inner_text() == web
+    assert page.locator("table.solutions a").count() == 2
+    assert page.evaluate(NON_WEB_URLS) == []
+
+
+def test_browser_non_web_iri_keeps_its_prefixed_name(page, stand_in) -> None:
+    """A non-http(s) IRI is still shortened with the query's prefixes, the full IRI in its title."""
+    query = 'PREFIX js: <javascript:> SELECT ?x WHERE { BIND(IRI("javascript:pwned") AS ?x) }'
+    run_from_fragment(page, stand_in, query, 1)
+    shown = page.locator("table.solutions td:not(.rownum) .iri")
+    assert shown.evaluate("node => node.localName") == "span"
+    assert shown.inner_text() == "js:pwned"
+    assert shown.get_attribute("title") == "javascript:pwned"
+    assert page.evaluate(NON_WEB_URLS) == []
+
+
+def test_browser_share_and_download_links_stay_on_the_page(page, stand_in) -> None:
+    """Whatever the fragment holds, the share and download links are this page and the endpoint.
+
+    Breaks if a link were built from the fragment without encoding it (a query could then end
+    the query string, or make the link another URL).
+    """
+    query = 'ASK { FILTER("javascript:alert(1)" != "\\"><img src=x onerror=alert(1)>&format=x#") }'
+    open_page(page, stand_in, f"#query={encode_uri_component(query)}")
+    assert page.wait_for_selector(".boolean").inner_text() == "true"
+    encoded = encode_uri_component(query)
+    assert page.locator("#share").get_attribute("href") == f"{stand_in.url}{ENDPOINT}#query={encoded}"
+    for fmt in ("csv", "tsv", "json"):
+        href = page.locator(f"#download-{fmt}").get_attribute("href")
+        assert href == f"{ENDPOINT}?query={encoded}&format={fmt}"
+    assert page.locator("img").count() == 0
+    assert page.evaluate(NON_WEB_URLS) == []

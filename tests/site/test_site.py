@@ -506,3 +506,100 @@ def test_python_m_mokg_site_build(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
     assert "6 pages (2 model, 4 page)" in done.stdout and (out / "model" / "tiny-model.html").is_file()
+
+
+# --------------------------------------------------------------------------------------------
+# IRIs from the graph that are not http(s): text, never a link
+# --------------------------------------------------------------------------------------------
+
+#: What a hostile or careless data file could hold: IRIs of other schemes where pages link IRIs
+#: (a licence's own IRI, a homepage that looks like a Wikidata entity, ontology alignments),
+#: next to http(s) ones that must stay links.
+HOSTILE = f"""
+@prefix mokg:    <https://w3id.org/mokg/ontology#> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+
+<{BASE}model/tiny-model> foaf:homepage <javascript:void(window.pwned=1)//wikidata.org/entity/Q1> ;
+    skos:exactMatch <data:text/html;base64,PHNjcmlwdD4=> , <vbscript:msgbox(1)> ;
+    dcterms:license <javascript:void(window.pwned=2)> .
+<javascript:void(window.pwned=2)> a mokg:License ; mokg:licenseId "evil" ; rdfs:label "Evil licence" .
+<{BASE}model/tiny-base> foaf:homepage <https://example.org/tiny-base> ;
+    skos:exactMatch <https://www.wikidata.org/entity/Q42> .
+mokg:Model skos:exactMatch <javascript:void(window.pwned=4)> ;
+    skos:closeMatch <https://schema.org/SoftwareApplication> .
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    """The small test graph, plus non-http(s) IRIs where the pages link IRIs, built as a site."""
+    import pyoxigraph as ox
+
+    small = Settings(root=TEST_DATA / "root")
+    store = open_store(small)
+    graph = ox.NamedNode(f"{BASE}graph/ontology/hostile")  # an ontology graph: the ontology page reads it
+    store.replace_graph(
+        graph, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in ox.parse(HOSTILE, format=ox.RdfFormat.TURTLE)]
+    )
+    out = tmp_path_factory.mktemp("hostile-site")
+    build(store, out, base_iri=BASE, context=load_context(small.root))
+    return out
+
+
+def test_no_page_links_an_iri_that_is_not_http(hostile_site):
+    """Every href and src is http(s) or relative, whatever IRIs the graph holds.
+
+    Breaks if a template links an IRI from the graph without checking its scheme: the licence's
+    own IRI ("Cite as", <link rel="cite-as">), a homepage caught by the Wikidata case of the
+    record's weblink macro, an alignment on the ontology page: one click would run its script.
+    """
+    bad = []
+    for path in sorted(hostile_site.rglob("*.html")):
+        for tag, url in _parse(path).links:
+            if tag == "link" and url == "data:,":
+                continue  # the empty favicon of every page: static, loads nothing
+            if urlsplit(url).scheme not in ("", "http", "https"):
+                bad.append((path.relative_to(hostile_site).as_posix(), tag, url))
+    assert bad == []
+    # The IRIs are still shown, as text.
+    licence = (hostile_site / "license" / "evil.html").read_text()
+    assert '<code class="iri">javascript:void(window.pwned=2)</code>' in licence
+    assert 'rel="cite-as"' not in licence
+    model = (hostile_site / "model" / "tiny-model.html").read_text()
+    assert "javascript:void(window.pwned=1)//wikidata.org/entity/Q1" in model
+    assert "vbscript:msgbox(1)" in model and "data:text/html;base64,PHNjcmlwdD4=" in model
+    ontology = (hostile_site / "ontology.html").read_text()
+    assert '<code class="iri" title="javascript:void(window.pwned=4)">' in ontology
+
+
+def test_http_iris_from_the_graph_are_still_links(hostile_site):
+    """The scheme check keeps http(s) homepages, Wikidata entities and alignments as links."""
+    base = (hostile_site / "model" / "tiny-base.html").read_text()
+    assert '<a href="https://example.org/tiny-base">example.org/tiny-base</a>' in base
+    assert '<a href="https://www.wikidata.org/entity/Q42">Wikidata: Q42</a>' in base
+    ontology = (hostile_site / "ontology.html").read_text()
+    assert '<a href="https://schema.org/SoftwareApplication" class="external">' in ontology
+
+
+def test_clicking_a_non_http_iri_runs_nothing(browser, hostile_site):
+    """In Chromium, clicking each shown javascript: IRI neither runs it nor leaves the page."""
+    context = browser.new_context()
+    page = context.new_page()
+    problems = _watch(page, ("file://", "data:"), [])
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for name in ("license/evil.html", "model/tiny-model.html", "ontology.html"):
+        address = (hostile_site / name).as_uri()
+        page.goto(address)
+        shown = page.get_by_text("javascript:void(window.pwned=")
+        assert shown.count() >= 1, name
+        for element in shown.all():
+            element.click()
+        page.wait_for_timeout(200)  # a javascript: navigation runs as a task after the click
+        assert page.evaluate("window.pwned") is None, name
+        assert page.url == address
+    context.close()
+    assert dialogs == [] and problems == []

@@ -111,6 +111,16 @@
 
   // ------------------------------------------------------------------ links and state
 
+  // Only these IRIs become links. The test is on the exact value, nothing trimmed: a result
+  // IRI or a query from a shared link (#query=…) may be javascript:, data:, vbscript:, file:…,
+  // which must never be an href. No "u" flag: with it, /i would fold "ſ" to "s" and "K" to "k".
+  const WEB_IRI = /^https?:/i;
+
+  /** Whether an IRI may be the href of a link: http: or https: (any case), nothing else. */
+  function isWebIri(value) {
+    return typeof value === "string" && WEB_IRI.test(value);
+  }
+
   function encodedQuery() {
     return encodeURIComponent(editor.value);
   }
@@ -191,23 +201,27 @@
     return `${count.toLocaleString("en")} ${count === 1 ? one : many}`;
   }
 
-  /** One RDF term of the SPARQL JSON results format, as a DOM node. */
+  /**
+   * One RDF term of the SPARQL JSON results format, as a DOM node. An http(s) IRI is a link;
+   * any other IRI (javascript:, data:, urn:, mailto:…) is the same text in a span.iri, no href.
+   */
   function renderTerm(term, prefixes) {
     if (term.type === "uri") {
-      const link = element("a", "iri");
-      const short = compact(term.value, prefixes);
+      const iri = String(term.value);
+      const node = isWebIri(iri) ? element("a", "iri") : element("span", "iri");
+      const short = compact(iri, prefixes);
       if (short) {
-        link.textContent = short;
+        node.textContent = short;
       } else {
         // A long IRI may wrap after a slash or hash, not in the middle of a name.
-        term.value.split(/(?<=[/#?&])/).forEach((piece, index) => {
-          if (index) link.append(document.createElement("wbr"));
-          link.append(piece);
+        iri.split(/(?<=[/#?&])/).forEach((piece, index) => {
+          if (index) node.append(document.createElement("wbr"));
+          node.append(piece);
         });
       }
-      link.href = term.value;
-      link.title = term.value;
-      return link;
+      if (node.tagName === "A") node.href = iri;
+      node.title = iri;
+      return node;
     }
     if (term.type === "bnode") {
       return element("span", "bnode", `_:${term.value}`);
