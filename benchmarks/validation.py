@@ -33,18 +33,18 @@ def synthetic(models: int) -> str:
         base = f"mokg:finetunedFrom <model/synthetic-{i - 1}> ;" if i % 10 else "mokg:trainedOn <dataset/the-pile> ;"
         licence = "spdx:Apache-2.0" if i % 3 else "<license/llama-2-community>"
         lines.append(
-            f"{m} a mokg:Model ; rdfs:label \"Synthetic {i}\" ; dcterms:creator <org/eleutherai> ; "
+            f'{m} a mokg:Model ; rdfs:label "Synthetic {i}" ; dcterms:creator <org/eleutherai> ; '
             f"dcterms:license {licence} ; {base} mokg:hasComponent <model/synthetic-{i}#weights>, "
             f"<model/synthetic-{i}#training-code> .\n"
-            f"<model/synthetic-{i}#weights> a mokg:Artifact ; rdfs:label \"w\" ; "
+            f'<model/synthetic-{i}#weights> a mokg:Artifact ; rdfs:label "w" ; '
             f"mokg:componentType mokg:ModelParametersFinal ; dcterms:license {licence} ; "
             f"mokg:availability mokg:DirectDownload ; mokg:location <https://example.org/{i}/w> .\n"
-            f"<model/synthetic-{i}#training-code> a mokg:Artifact ; rdfs:label \"t\" ; "
+            f'<model/synthetic-{i}#training-code> a mokg:Artifact ; rdfs:label "t" ; '
             f"mokg:componentType mokg:TrainingCode ; dcterms:license spdx:MIT ; "
             f"mokg:availability mokg:DirectDownload ; mokg:location <https://example.org/{i}/t> .\n"
             f"<claim/synthetic-{i}/weights> a mokg:OpennessClaim ; mokg:aboutModel {m} ; "
             f"mokg:componentType mokg:ModelParametersFinal ; mokg:opennessLevel mokg:Level4 ; "
-            f"mokg:levelLabel \"Completely open\" ; prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2> .\n"
+            f'mokg:levelLabel "Completely open" ; prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2> .\n'
             f"<claim/synthetic-{i}/osaid> a mokg:OpennessClaim ; mokg:aboutModel {m} ; mokg:claimsOpenSourceAI true ; "
             f"prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2> ."
         )
@@ -85,7 +85,9 @@ def main() -> None:
         seconds, report = timed(lambda big=big: validator.validate(big))
         rows.append((f"bundled + {models} synthetic models, whole", len(big), seconds, len(report.findings)))
         focus = [f"{BASE}model/synthetic-{models // 2}"]
-        seconds, report = timed(lambda big=big, focus=focus: validator.validate(big, focus_nodes=focus, with_dependents=True))
+        seconds, report = timed(
+            lambda big=big, focus=focus: validator.validate(big, focus_nodes=focus, with_dependents=True)
+        )
         rows.append((f"bundled + {models} synthetic, one model + dependents", len(big), seconds, len(report.findings)))
         store = EmbeddedStore()
         store.replace(big)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -23,6 +28,7 @@ REPO = TESTS.parent
 TEST_DATA = TESTS / "data"
 TINY_ROOT = TEST_DATA / "root"
 BASE = "https://w3id.org/mokg/"
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -129,3 +135,67 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that counts the connections it gets and closes them at once.
+
+    It stands where an attacker's SERVICE endpoint, or a host of the private network, would be:
+    a test asserts it was never called.
+    """
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.connections = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+@pytest.fixture(scope="session")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    yield server
+    server.close()
+
+
+def run_async(coroutine: Coroutine[object, object, T]) -> T:
+    """``asyncio.run(coroutine)`` in a thread of its own: Playwright's sync API (the ``browser``
+    fixture) keeps an event loop running in the main thread for the rest of the session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+@contextlib.contextmanager
+def live_server(app, settings) -> Iterator[str]:
+    """``app`` served by mokg's own server (uvicorn with its limits) in a thread; yields its URL."""
+    import uvicorn
+
+    from mokg.service.server import uvicorn_config
+
+    config = uvicorn_config(app, settings.model_copy(update={"port": free_port()}), log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_LIMIT * 4
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=STOP_LIMIT * 3)

@@ -12,7 +12,6 @@ from conftest import BASE, REPO
 
 from mokg.citation import (
     AUTHOR,
-    FORMATS,
     LIVING,
     PUBLISHER,
     Citation,
@@ -27,6 +26,7 @@ from mokg.citation import (
     ris,
 )
 from mokg.errors import NotAcceptable
+from mokg.formats import BIBTEX, CITATION_FORMATS, CSL_JSON, HTML, RIS
 from mokg.releases import InvalidVersion
 from mokg.store import EmbeddedStore
 
@@ -188,7 +188,7 @@ def test_bibtex_parses_with_pybtex(llama: Citation):
 
 
 def test_csl_json_items(released: Citation):
-    items = json.loads(render(released, FORMATS["csl"]))
+    items = json.loads(render(released, CSL_JSON))
     assert isinstance(items, list) and len(items) == 2
     record, paper = items
     for item in items:
@@ -249,17 +249,17 @@ def test_ris_parses_with_rispy(llama: Citation):
 @pytest.mark.parametrize(
     ("format_name", "accept", "media"),
     [
-        ("bibtex", None, FORMATS["bibtex"]),
-        ("CSL", None, FORMATS["csl"]),
-        ("ris", "text/html", FORMATS["ris"]),  # ?format= wins over Accept
-        ("application/x-research-info-systems", None, FORMATS["ris"]),
-        (None, "application/vnd.citationstyles.csl+json", FORMATS["csl"]),
-        (None, "application/x-bibtex;q=0.5, application/x-research-info-systems", FORMATS["ris"]),
-        (None, None, FORMATS["bibtex"]),
-        (None, "*/*", FORMATS["bibtex"]),
+        ("bibtex", None, BIBTEX),
+        ("CSL", None, CSL_JSON),
+        ("ris", "text/html", RIS),  # ?format= wins over Accept
+        ("application/x-research-info-systems", None, RIS),
+        (None, "application/vnd.citationstyles.csl+json", CSL_JSON),
+        (None, "application/x-bibtex;q=0.5, application/x-research-info-systems", RIS),
+        (None, None, BIBTEX),
+        (None, "*/*", BIBTEX),
     ],
 )
-def test_negotiate_format(format_name: str | None, accept: str | None, media: str):
+def test_negotiate_format(format_name: str | None, accept: str | None, media):
     assert negotiate_format(format_name, accept) == media
 
 
@@ -268,14 +268,14 @@ def test_unknown_formats_are_406_listing_the_formats(format_name: str | None, ac
     with pytest.raises(NotAcceptable) as caught:
         negotiate_format(format_name, accept)
     assert caught.value.http_status == 406
-    assert set(caught.value.offered) == set(FORMATS.values())
+    assert set(caught.value.offered) == {f.media_type for f in CITATION_FORMATS}
 
 
 def test_render_every_format(llama: Citation):
-    assert render(llama, FORMATS["bibtex"]).decode() == bibtex(llama)
-    assert render(llama, FORMATS["ris"]).decode() == ris(llama)
+    assert render(llama, BIBTEX).decode() == bibtex(llama)
+    assert render(llama, RIS).decode() == ris(llama)
     with pytest.raises(NotAcceptable):
-        render(llama, "text/plain")
+        render(llama, HTML)
 
 
 # --------------------------------------------------------------------------------------------

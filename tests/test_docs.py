@@ -95,3 +95,17 @@ if __name__ == "__main__":
     os.environ["COLUMNS"] = "100"
     CLI_DOC.write_text(cli_reference())
     sys.exit(0)
+
+
+def test_architecture_module_table_lists_exactly_the_modules():
+    """docs/architecture.md's module table names every module of src/mokg, and nothing else."""
+    text = (REPO / "docs" / "architecture.md").read_text()
+    table = text.split("## Modules", 1)[1].split("\n## ", 1)[0]
+    first_cells = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    named = [name for cell in first_cells for name in re.findall(r"`([\w/]+\.py)`", cell)]
+    package = REPO / "src" / "mokg"
+    modules = {path.relative_to(package).as_posix() for path in package.rglob("*.py")}
+    assert len(named) == len(set(named)), "a module has two rows"
+    assert set(named) == modules, (
+        f"missing from the table: {sorted(modules - set(named))}; not modules: {sorted(set(named) - modules)}"
+    )

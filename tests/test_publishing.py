@@ -82,10 +82,13 @@ def test_bad_release_requests(client: TestClient, path: str, status: int):
 
 def test_release_dump_is_the_checksummed_file(client: TestClient, root: Path):
     manifest = json.loads((root / "data" / "releases" / "1.0.0.json").read_text())
-    response = client.get("/release/1.0.0/mokg-1.0.0.nq.gz", headers={"accept-encoding": "identity"})
+    response = client.get("/release/1.0.0/mokg-1.0.0.nq.gz", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["etag"] == f'"{manifest["sha256"]}"'
-    quads = list(ox.parse(response.content, format=ox.RdfFormat.N_QUADS))
+    # The file as it is, named .gz: a gzip file, not N-Quads sent with Content-Encoding (clients would unpack it).
+    assert response.headers["content-type"] == "application/gzip" and "content-encoding" not in response.headers
+    assert hashlib.sha256(response.content).hexdigest() == manifest["sha256"]
+    quads = list(ox.parse(gzip.decompress(response.content), format=ox.RdfFormat.N_QUADS))
     assert len(quads) == manifest["quads"]
 
 

@@ -13,9 +13,11 @@ from pyld import jsonld
 from rdflib.compare import isomorphic
 
 from mokg.config import Settings
-from mokg.records import RECORD_FORMATS, RecordModel
+from mokg.formats import RECORD_FORMATS
+from mokg.records import RecordModel
 from mokg.service import create_app
 
+SUFFIX = {f.media_type: f.suffix for f in RECORD_FORMATS}
 RDF_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
@@ -73,7 +75,7 @@ def test_every_format_holds_the_same_record(client: TestClient, kind: str, slug:
     assert isomorphic(graph, reference)
 
 
-@pytest.mark.parametrize(("suffix", "media"), [(s, m) for m, s in RECORD_FORMATS.items()])
+@pytest.mark.parametrize(("suffix", "media"), [(f.suffix, f.media_type) for f in RECORD_FORMATS])
 def test_suffixes_fix_the_format(client: TestClient, suffix: str, media: str):
     response = client.get(f"/model/alpaca-7b{suffix}", headers={"accept": "text/turtle"})
     assert response.status_code == 200
@@ -95,20 +97,20 @@ def test_accept_with_q_values(client: TestClient, accept: str, media: str):
     response = client.get("/model/alpaca-7b", headers={"accept": accept})
     assert response.headers["content-type"].startswith(media)
     assert "Accept" in response.headers["vary"].split(", ")
-    assert response.headers["content-location"] == f"/model/alpaca-7b{RECORD_FORMATS[media]}"
+    assert response.headers["content-location"] == f"/model/alpaca-7b{SUFFIX[media]}"
 
 
 def test_bad_accept_is_406_listing_the_alternatives(client: TestClient):
     response = client.get("/model/alpaca-7b", headers={"accept": "image/png"})
     assert response.status_code == 406
-    assert set(response.json()["offered"]) == set(RECORD_FORMATS)
+    assert set(response.json()["offered"]) == set(SUFFIX)
 
 
-@pytest.mark.parametrize("suffix", ["", *RECORD_FORMATS.values()])
+@pytest.mark.parametrize("suffix", ["", *SUFFIX.values()])
 def test_unknown_slug_is_404_in_the_asked_format(client: TestClient, suffix: str):
     response = client.get(f"/model/no-such-model{suffix}", headers={"accept": "text/turtle"})
     assert response.status_code == 404
-    media = "text/turtle" if not suffix else {v: k for k, v in RECORD_FORMATS.items()}[suffix]
+    media = "text/turtle" if not suffix else {v: k for k, v in SUFFIX.items()}[suffix]
     assert response.headers["content-type"].startswith(media)
     if media == "application/ld+json":
         assert "no-such-model" in response.json()["detail"]
@@ -123,7 +125,7 @@ def test_link_headers(client: TestClient):
     assert f'<{BASE}model/alpaca-7b>; rel="cite-as"' in link
     assert '<http://spdx.org/licenses/CC-BY-4.0>; rel="license"' in link
     assert 'rel="describedby"' in link
-    for media, suffix in RECORD_FORMATS.items():
+    for media, suffix in SUFFIX.items():
         if media != "text/turtle":
             assert f'</model/alpaca-7b{suffix}>; rel="alternate"; type="{media}"' in link
 

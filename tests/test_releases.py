@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import BASE, REPO
 
+from mokg.formats import GRAPH_FORMATS, Format
 from mokg.releases import (
-    VOID_FORMATS,
     Dump,
     InvalidVersion,
     ReleaseCorrupted,
@@ -333,13 +333,13 @@ def test_void_releases_are_versions_with_their_checksum(released: tuple[Path, Re
     ]
 
 
-@pytest.mark.parametrize("media", list(VOID_FORMATS))
+@pytest.mark.parametrize("media", GRAPH_FORMATS, ids=lambda f: f.label)
 def test_void_serializes_in_every_offered_format(
-    store: EmbeddedStore, dumps: tuple[Path, list[Dump]], released: tuple[Path, ReleaseManifest], media: str
+    store: EmbeddedStore, dumps: tuple[Path, list[Dump]], released: tuple[Path, ReleaseManifest], media: Format
 ):
     triples = void_description(store, BASE, dumps[1], [released[1]])
     body = serialize_rdf(triples, media)
-    assert len(list(ox.parse(body, format=VOID_FORMATS[media]))) == len(triples)
+    assert len(list(ox.parse(body, format=media.rdf))) == len(triples)
 
 
 def test_void_without_dumps_or_releases(store: EmbeddedStore):

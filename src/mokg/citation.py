@@ -22,14 +22,13 @@ from datetime import date
 import pyoxigraph as ox
 
 from mokg.errors import MokgError, NotAcceptable
+from mokg.formats import BIBTEX, CITATION_FORMATS, CSL_JSON, RIS, Format, negotiate
 from mokg.records import KINDS
 from mokg.releases import release_iri
-from mokg.sparql import negotiate
 from mokg.store import Store
 
 __all__ = [
     "AUTHOR",
-    "FORMATS",
     "LIVING",
     "PUBLISHER",
     "Citation",
@@ -45,12 +44,6 @@ __all__ = [
     "ris",
 ]
 
-#: Citation formats by their ``?format=`` name, with their media types.
-FORMATS: dict[str, str] = {
-    "bibtex": "application/x-bibtex",
-    "csl": "application/vnd.citationstyles.csl+json",
-    "ris": "application/x-research-info-systems",
-}
 AUTHOR = "mokg contributors"
 PUBLISHER = "Model Openness Knowledge Graph (mokg)"
 #: The version named when the living record (not a release) is cited.
@@ -377,26 +370,22 @@ def ris(citation: Citation) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def negotiate_format(format_name: str | None, accept: str | None) -> str:
-    """The media type to answer a citation request with: ``?format=`` name (or media type) wins, else Accept.
+def negotiate_format(format_name: str | None, accept: str | None) -> Format:
+    """The format to answer a citation request with: ``?format=`` name (or media type) wins, else Accept.
 
     :class:`mokg.errors.NotAcceptable` (406) names the formats when neither fits. With no
     preference (``*/*``) the answer is BibTeX.
     """
-    aliases = {media: (name,) for name, media in FORMATS.items()}
-    if format_name and format_name.lower() not in FORMATS and format_name.lower() not in FORMATS.values():
-        raise NotAcceptable(
-            f"unknown citation format {format_name!r}; formats: {', '.join(FORMATS)}", list(FORMATS.values())
-        )
-    return negotiate(FORMATS.values(), accept, format_name, aliases)
+    return negotiate(CITATION_FORMATS, accept, format_name)
 
 
-def render(citation: Citation, media: str) -> bytes:
-    """The citation in the format of ``media`` (one of :data:`FORMATS`' media types), as UTF-8."""
-    if media == FORMATS["bibtex"]:
+def render(citation: Citation, fmt: Format) -> bytes:
+    """The citation in ``fmt`` (one of :data:`~mokg.formats.CITATION_FORMATS`), as UTF-8."""
+    if fmt == BIBTEX:
         return bibtex(citation).encode()
-    if media == FORMATS["csl"]:
+    if fmt == CSL_JSON:
         return (json.dumps(csl_json(citation), ensure_ascii=False, indent=2) + "\n").encode()
-    if media == FORMATS["ris"]:
+    if fmt == RIS:
         return ris(citation).encode()
-    raise NotAcceptable(f"no citation format {media!r}; formats: {', '.join(FORMATS)}", list(FORMATS.values()))
+    offered = [f.media_type for f in CITATION_FORMATS]
+    raise NotAcceptable(f"no citation format {fmt.label}; formats: {', '.join(offered)}", offered)

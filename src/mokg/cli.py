@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import connect, open_store, publish
+from mokg.graph import open_store
 from mokg.importers import IMPORTERS, importer
 from mokg.importers.base import GENERATED_MARK, ImportContext, write
-from mokg.loader import RELEASES
+from mokg.loader import RELEASES, discover
 from mokg.releases import create_release
-from mokg.store import EmbeddedStore, QueryResult, Store
+from mokg.store import QueryResult, Store
 from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
 
@@ -50,28 +50,26 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _reading_store(args: argparse.Namespace) -> Store:
     """The store to read from.
 
-    The on-disk one as ``mokg load`` left it, else the bundled graph loaded in memory.
+    The one ``mokg load`` left (refused if no load finished in it), else the bundled graph
+    loaded in memory.
     """
     settings = _settings(args)
-    if settings.store is None:
-        return open_store(settings)
-    store = connect(settings.store)
-    if store.stats().quads == 0:
-        raise MokgError(f"store {settings.store} is empty: run `mokg load --store {settings.store}` first")
-    return store
+    return open_store(settings, load=settings.store is None)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    """Parse the ontology, shapes and data; write them and the derived facts to the store; report."""
+    """Parse the ontology, shapes and data; write them and the derived facts to the store; report.
+
+    A store folder is replaced atomically: an interrupted load leaves the old store.
+    """
     settings = _settings(args)
     started = time.perf_counter()
-    store = connect(settings.store) if settings.store else EmbeddedStore()
-    files = publish(store, settings)
-    stats = store.stats()
+    stats = open_store(settings).stats()
     seconds = time.perf_counter() - started
     where = settings.store or "memory (use --store PATH to keep it)"
+    files = len(discover(settings.root, settings.base_iri))
     print(
-        f"loaded {len(files)} files, {stats.quads - stats.derived} triples (+{stats.derived} derived) "
+        f"loaded {files} files, {stats.quads - stats.derived} triples (+{stats.derived} derived) "
         f"into {where} in {seconds:.2f} s"
     )
     return 0
@@ -252,16 +250,13 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Start the web service with uvicorn."""
-    import uvicorn
-
-    from mokg.service import create_app
+    """Start the web service with uvicorn, once the store is open (a store no load finished is refused)."""
+    from mokg.service import create_app, serve
 
     settings = _settings(args)
     remote = (settings.store or "").startswith(("http://", "https://"))
     load = args.load if args.load is not None else not remote  # a shared store is loaded by `mokg load`
-    app = create_app(settings, load=load)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    serve(create_app(settings, store=open_store(settings, load=load)), settings, log_level=args.log_level)
     return 0
 
 

@@ -44,10 +44,39 @@ class Settings(BaseModel):
     port: int = 8000
     max_body_bytes: int = Field(1_000_000, gt=0, description="Largest request body the service reads (413 beyond).")
     max_query_length: int = Field(100_000, gt=0, description="Longest SPARQL query accepted, in characters (413).")
+    max_query_depth: int = Field(64, gt=0, description="Deepest bracket nesting of a SPARQL query (400 beyond).")
     query_timeout: float = Field(5.0, gt=0, description="Seconds a SPARQL query may run before it is stopped (503).")
     result_cap: int = Field(10_000, gt=0, description="Most rows (or triples) in a SPARQL result; beyond, it is cut.")
-    query_workers: int = Field(2, gt=0, description="Processes evaluating SPARQL queries in parallel.")
+    result_max_bytes: int = Field(8_000_000, gt=0, description="About the most bytes of a SPARQL result; beyond, cut.")
+    sparql_services: list[str] = Field(
+        default_factory=list,
+        description="The only endpoints SERVICE may call, as full IRIs (none by default: SERVICE is refused, 400).",
+    )
+    query_workers: int = Field(2, gt=0, description="Worker processes for queries and validations at full priority.")
+    slow_query_workers: int = Field(
+        4, ge=0, description="More workers, started to take the place of those whose job became slow."
+    )
+    slow_query_after: float = Field(0.5, gt=0, description="Seconds after which a job is slow: moved to low priority.")
+    worker_memory_mb: int = Field(768, gt=0, description="Memory a worker may use (MB); beyond, its job is stopped.")
+    per_client_requests: int = Field(4, gt=0, description="Queries and validations one client may have at once (429).")
+    queue_size: int = Field(32, ge=0, description="Requests that may wait for a worker; beyond, 429.")
+    validation_timeout: float = Field(20.0, gt=0, description="Seconds a POST /validate may run (503 beyond).")
+    max_submission_triples: int = Field(20_000, gt=0, description="Most triples in a POST /validate body (413).")
+    max_submission_entities: int = Field(500, gt=0, description="Most typed entities in a POST /validate body (413).")
+    max_rdf_depth: int = Field(32, gt=0, description="Deepest nesting of a submitted document (400 beyond).")
     cache_max_age: int = Field(300, ge=0, description="Seconds GET responses of /sparql may be cached (Cache-Control).")
+    request_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a whole request (headers and body); then it is closed."
+    )
+    keepalive_timeout: int = Field(5, gt=0, description="Seconds an idle kept-alive connection stays open.")
+    connections_per_client: int = Field(64, gt=0, description="Open connections one client may have (429 beyond).")
+    max_connections: int = Field(2048, gt=0, description="Connections and requests in all; beyond, 503.")
+
+    @field_validator("sparql_services", mode="before")
+    @classmethod
+    def _services_as_list(cls, value: object) -> object:
+        """``MOKG_SPARQL_SERVICES`` is a list of IRIs separated by spaces or commas."""
+        return value.replace(",", " ").split() if isinstance(value, str) else value
 
     @field_validator("store", mode="before")
     @classmethod

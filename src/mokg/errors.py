@@ -14,8 +14,12 @@ with. Nothing else in mokg decides those numbers.
     ├── MethodNotAllowed             HTTP 405   e.g. PUT on /sparql
     ├── ReadOnly                     HTTP 403   SPARQL Update or Graph Store writes: the service is read-only
     ├── QueryTimeout                 HTTP 503   a query ran past the time limit and was stopped
+    ├── MemoryLimit                  HTTP 503   a request needed more memory than a worker may use
+    ├── ServiceBusy                  HTTP 503   no worker freed up in time (Retry-After)
+    ├── TooManyRequests              HTTP 429   the client, or the queue, is at its limit (Retry-After)
     ├── StoreUnavailable     exit 1, HTTP 502   a remote store that cannot be reached or answers with an error
     ├── StoreTimeout         exit 1, HTTP 504   a remote store that does not answer in time
+    ├── graph.IncompleteStore exit 1             a store no load finished: never served
     ├── releases.ReleaseError        400 / 404 / 409 / 500   bad, unknown, existing or changed release
     └── citation.UnknownRecord       HTTP 404   no entity to cite or export
 """
@@ -27,6 +31,7 @@ from pathlib import Path
 __all__ = [
     "ConfigError",
     "LoadError",
+    "MemoryLimit",
     "MethodNotAllowed",
     "MokgError",
     "NotAcceptable",
@@ -34,17 +39,24 @@ __all__ = [
     "QueryError",
     "QueryTimeout",
     "ReadOnly",
+    "ServiceBusy",
     "StoreTimeout",
     "StoreUnavailable",
+    "TooManyRequests",
     "UnsupportedMediaType",
 ]
 
 
 class MokgError(Exception):
-    """Base of every error mokg reports to a user."""
+    """Base of every error mokg reports to a user.
+
+    ``retry_after`` (seconds) is sent as the ``Retry-After`` header by the errors that say when
+    trying again makes sense.
+    """
 
     exit_code: int = 1
     http_status: int = 500
+    retry_after: int | None = None
 
 
 class ConfigError(MokgError):
@@ -137,6 +149,35 @@ class QueryTimeout(MokgError):
     """A query ran past the configured time limit and its evaluation was stopped."""
 
     http_status = 503
+
+
+class MemoryLimit(MokgError):
+    """A request needed more memory than a worker may use; the worker was stopped."""
+
+    http_status = 503
+
+
+class _RetryLater(MokgError):
+    """An error that tells the client when to try again (``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, retry_after)  # both in args: the error pickles
+        self.message, self.retry_after = message, retry_after
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ServiceBusy(_RetryLater):
+    """Every worker stayed busy for as long as a request may wait."""
+
+    http_status = 503
+
+
+class TooManyRequests(_RetryLater):
+    """The client has as many requests running or waiting as it may, or the queue is full."""
+
+    http_status = 429
 
 
 class StoreUnavailable(MokgError):

@@ -13,23 +13,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
-from mokg.errors import LoadError
+from mokg.errors import LoadError, PayloadTooLarge
+from mokg.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
+from mokg.untrusted import check_rdf
 
 __all__ = ["FORMATS", "RELEASES", "SourceFile", "discover", "graph_name", "load_files", "parse_bytes", "parse_file"]
 
-#: File suffixes mokg reads, and their formats.
+#: File suffixes mokg reads, and their formats (``.json`` is JSON-LD, ``.owl`` RDF/XML).
 FORMATS: dict[str, RdfFormat] = {
-    ".ttl": RdfFormat.TURTLE,
-    ".jsonld": RdfFormat.JSON_LD,
-    ".json": RdfFormat.JSON_LD,
-    ".nt": RdfFormat.N_TRIPLES,
-    ".rdf": RdfFormat.RDF_XML,
-    ".owl": RdfFormat.RDF_XML,
+    **{f.suffix: f.rdf for f in (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)},
+    ".json": JSON_LD.rdf,
+    ".owl": RDF_XML.rdf,
 }
+
+#: Deepest nesting of a document (JSON-LD objects, RDF/XML elements): pyoxigraph's parsers of
+#: those formats recurse and overflow their stack on a few thousand levels (:mod:`mokg.untrusted`).
+MAX_DEPTH = 64
 
 #: The folders of a mokg root that hold RDF, in load order.
 FOLDERS = ("ontology", "shapes", "data")
@@ -86,15 +90,36 @@ def parse_file(path: Path, base_iri: str, graph: NamedNode) -> list[Quad]:
     return parse_bytes(data, rdf_format, base_iri, graph, name=str(path))
 
 
-def parse_bytes(data: bytes, rdf_format: RdfFormat, base_iri: str, graph: NamedNode, *, name: str) -> list[Quad]:
-    """Parse RDF text (a file's or a request body's) into quads of ``graph``; errors name ``name`` and the line."""
+def parse_bytes(
+    data: bytes,
+    rdf_format: RdfFormat,
+    base_iri: str,
+    graph: NamedNode,
+    *,
+    name: str,
+    max_depth: int = MAX_DEPTH,
+    max_triples: int | None = None,
+    untrusted: bool = False,
+) -> list[Quad]:
+    """Parse RDF text (a file's or a request body's) into quads of ``graph``; errors name ``name`` and the line.
+
+    The text's nesting is checked first (:func:`mokg.untrusted.check_rdf`; every check when
+    ``untrusted``); more than ``max_triples`` triples is :class:`~mokg.errors.PayloadTooLarge`,
+    found while parsing, before the rest is read.
+    """
+    check_rdf(data, rdf_format, max_depth=max_depth, name=name, untrusted=untrusted)
     try:
         triples = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=True)
-        return [Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        quads = [
+            Quad(t.subject, t.predicate, t.object, graph) for t in islice(triples, max_triples and max_triples + 1)
+        ]
     except SyntaxError as error:
         raise LoadError(error.msg, path=name, line=error.lineno, column=error.offset) from None
     except (OSError, ValueError) as error:
         raise LoadError(str(error), path=name) from None
+    if max_triples is not None and len(quads) > max_triples:
+        raise PayloadTooLarge(f"{name} has more than {max_triples} triples, the most accepted")
+    return quads
 
 
 def load_files(files: Sequence[SourceFile] | Iterable[SourceFile], base_iri: str) -> list[Quad]:

@@ -23,14 +23,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyld import jsonld
 
 from mokg.config import bundled_root
+from mokg.formats import HTML, JSON_LD, RDF_XML, RECORD_FORMATS, Format, canonical, serialize, split_suffix
 from mokg.store import Store
-from mokg.vocab import MOKG, PREFIXES
+from mokg.vocab import MOKG
 
 __all__ = [
     "DATA_LICENSE",
     "KINDS",
-    "RECORD_FORMATS",
-    "SUFFIXES",
     "Kind",
     "RecordModel",
     "RecordRequest",
@@ -63,23 +62,6 @@ KINDS: dict[str, Kind] = {
     "source": Kind("source", f"{MOKG}Source"),
 }
 
-#: Record formats in the server's order of preference (HTML first: a link followed by a
-#: person), with their suffix.
-RECORD_FORMATS: dict[str, str] = {
-    "text/html": ".html",
-    "application/ld+json": ".jsonld",
-    "text/turtle": ".ttl",
-    "application/n-triples": ".nt",
-    "application/rdf+xml": ".rdf",
-}
-SUFFIXES = {suffix: media for media, suffix in RECORD_FORMATS.items()}
-_RDF_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
-
-
 #: The licence of every record document: mokg's data are CC-BY-4.0.
 DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
 
@@ -89,35 +71,32 @@ class RecordRequest:
     """What a record URL asks for: the slug, and the format when a suffix fixes it."""
 
     slug: str
-    media: str | None
+    media: Format | None
 
 
 def parse_record_name(name: str) -> RecordRequest:
     """Split ``alpaca-7b.ttl`` into the slug and the format its suffix names (none without suffix)."""
-    for suffix, media in SUFFIXES.items():
-        if name.endswith(suffix):
-            return RecordRequest(name.removesuffix(suffix), media)
-    return RecordRequest(name, None)
+    return RecordRequest(*split_suffix(name, RECORD_FORMATS))
 
 
-def link_header(path: str, media: str, iri: str, describedby: str) -> str:
+def link_header(path: str, media: Format, iri: str, describedby: str) -> str:
     """The Link header of a record: its other formats, the IRI to cite, its licence, its shapes (RFC 8288, 8574)."""
     links = [
-        f'<{path}{suffix}>; rel="alternate"; type="{other}"'
-        for other, suffix in RECORD_FORMATS.items()
+        f'<{path}{other.suffix}>; rel="alternate"; type="{other.media_type}"'
+        for other in RECORD_FORMATS
         if other != media
     ]
     links += [f'<{iri}>; rel="cite-as"', f'<{DATA_LICENSE}>; rel="license"', f'<{describedby}>; rel="describedby"']
     return ", ".join(links)
 
 
-def not_found_body(media: str, message: str) -> bytes:
+def not_found_body(media: Format, message: str) -> bytes:
     """A 404 answer in the asked format: still a valid (empty) document of that format."""
-    if media == "text/html":
+    if media == HTML:
         return f"<!doctype html><title>Not found</title><h1>Not found</h1><p>{_escape(message)}</p>".encode()
-    if media == "application/ld+json":
+    if media == JSON_LD:
         return json.dumps({"detail": message}).encode()
-    if media == "application/rdf+xml":
+    if media == RDF_XML:
         return (
             f'<?xml version="1.0" encoding="utf-8"?>\n<!-- {_escape(message)} -->\n'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
@@ -192,12 +171,13 @@ def framed(triples: Sequence[ox.Triple], iri: str, context: dict[str, object], c
     """The record as JSON-LD, framed on the entity.
 
     Claims nest under their model by reverse property; the document is compacted with the
-    context, which is then referred to by its published URL.
+    context, which is then referred to by its published URL. The triples are put in canonical
+    order first, so the same record always frames the same way.
     """
     # PyLD's own dataset form, built directly: its N-Quads parser compares every new triple with
     # all earlier ones (quadratic; most of the site build's time), and the triples are distinct already.
     dataset = {"@default": [{"subject": _pyld_term(t.subject), "predicate": _pyld_term(t.predicate),
-                             "object": _pyld_term(t.object)} for t in triples]}  # fmt: skip
+                             "object": _pyld_term(t.object)} for t in canonical(triples)]}  # fmt: skip
     expanded = jsonld.from_rdf(dataset, {})
     frame = {
         "@context": copy.deepcopy(context["@context"]),
@@ -223,11 +203,13 @@ def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]
     return literal
 
 
-def render(triples: Sequence[ox.Triple], media: str, iri: str, context: dict[str, object], context_url: str) -> bytes:
-    """The record in an RDF format (``text/html`` is rendered by the service's templates)."""
-    if media == "application/ld+json":
+def render(
+    triples: Sequence[ox.Triple], media: Format, iri: str, context: dict[str, object], context_url: str
+) -> bytes:
+    """The record in an RDF format, the same bytes for the same triples (HTML is rendered from templates)."""
+    if media == JSON_LD:
         return json.dumps(framed(triples, iri, context, context_url), ensure_ascii=False, indent=2).encode()
-    return ox.serialize(triples, format=_RDF_FORMATS[media], prefixes=PREFIXES)
+    return serialize(triples, media)
 
 
 def schema_org(record: dict, kind: str) -> dict[str, object]:

@@ -22,6 +22,11 @@ SPARQL ``COUNT`` queries, one class partition per mokg class, the SPARQL endpoin
 dump and release as a ``dcat:Distribution`` with byte size and SHA-256 checksum
 (``spdx:checksum``, the SPDX 2 RDF terms DCAT 3 recommends). The service computes it once,
 when the graph is loaded, never per request.
+
+**Verified on every read.** :class:`Releases` checks a release file against its manifest
+before it serves anything from it, and again whenever the file is no longer the one it
+checked (another inode, size, modification or change time: any write changes the change
+time, which no program can set back): a changed release is refused, never served.
 """
 
 from __future__ import annotations
@@ -32,22 +37,23 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from mokg import __version__
 from mokg.errors import MokgError
+from mokg.formats import GZIP, JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Format, serialize
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
     "DUMP_BASE",
     "VERSION_PATTERN",
-    "VOID_FORMATS",
     "VOID_PREFIXES",
     "Dump",
     "InvalidVersion",
@@ -57,6 +63,7 @@ __all__ = [
     "ReleaseManifest",
     "Releases",
     "UnknownRelease",
+    "catalogue",
     "create_release",
     "dataset_iri",
     "list_releases",
@@ -72,6 +79,7 @@ __all__ = [
     "validate_version",
     "version_links",
     "void_description",
+    "void_statistics",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -122,20 +130,17 @@ _DCTERMS = PREFIXES["dcterms"]
 _VOID = "http://rdfs.org/ns/void#"
 _SPDX_RDF = "http://spdx.org/rdf/terms#"
 _IANA = "https://www.iana.org/assignments/media-types/"
-_FORMATS_NS = "http://www.w3.org/ns/formats/"
 _DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
 
 #: Prefixes for serializing VoID (``spdx:`` is taken by the SPDX licence list, so the SPDX 2
 #: RDF terms used for checksums get ``spdxrdf:``).
 VOID_PREFIXES: dict[str, str] = {**PREFIXES, "void": _VOID, "spdxrdf": _SPDX_RDF}
 
-#: RDF formats the VoID description can be served in.
-VOID_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+#: What mokg's data set is, in a sentence (VoID, the catalogue, the home page).
+DESCRIPTION = (
+    "AI models, their components (weights, code, data, documents) and how open each one is: licences, "
+    "availability, training data, derivations and openness claims, with the facts derived from them."
+)
 
 #: Path, under the base IRI, where the living dumps are downloaded (``{base}dumps/mokg.ttl``).
 DUMP_BASE = "dumps/"
@@ -384,17 +389,24 @@ def open_release(folder: Path, version: str) -> EmbeddedStore:
     return store
 
 
-class Releases:
-    """The releases of one folder for a service: listed on demand, opened once and kept.
+def _fingerprint(stat: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is written: device, inode, size, modification and change time."""
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
-    A release never changes, so its store is verified and loaded the first time it is asked
-    for and kept in memory after that (one in-memory copy of the graph per release that was
-    asked for). New releases made while the service runs are seen at the next listing.
+
+class Releases:
+    """The releases of one folder for a service: listed on demand, verified on every read.
+
+    A release's store is loaded (and its file checked) the first time it is asked for and kept
+    in memory; every later read first checks that the file is still the one verified (see the
+    module), and verifies it again if not. New releases made while the service runs are seen
+    at the next listing.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._stores: dict[str, EmbeddedStore] = {}
+        self._stores: dict[str, tuple[tuple[int, ...], str, EmbeddedStore]] = {}
+        self._files: dict[str, tuple[tuple[int, ...], str]] = {}
         self._lock = threading.Lock()
 
     def list(self) -> list[ReleaseManifest]:
@@ -405,13 +417,61 @@ class Releases:
         """The manifest of ``version`` (400 / 404 as :func:`read_manifest`)."""
         return read_manifest(self.folder, version)
 
+    def _stat(self, manifest: ReleaseManifest) -> tuple[int, ...]:
+        try:
+            return _fingerprint((self.folder / manifest.file).stat())
+        except OSError as error:
+            raise ReleaseCorrupted(f"release {manifest.version}: {manifest.file} is unreadable: {error}") from None
+
     def store(self, version: str) -> EmbeddedStore:
         """The verified store of ``version`` (400 / 404 / 500 as :func:`open_release`)."""
-        validate_version(version)
+        manifest = self.manifest(version)
         with self._lock:
-            if version not in self._stores:
-                self._stores[version] = open_release(self.folder, version)
-            return self._stores[version]
+            seen = self._stat(manifest)
+            known = self._stores.get(version)
+            if known is None or known[:2] != (seen, manifest.sha256):
+                store = open_release(self.folder, version)
+                if self._stat(manifest) != seen:
+                    raise ReleaseCorrupted(f"release {version}: {manifest.file} changed while it was read")
+                self._stores[version] = (seen, manifest.sha256, store)
+            return self._stores[version][2]
+
+    def open_file(self, version: str) -> tuple[ReleaseManifest, BinaryIO]:
+        """The release's file, opened and verified against its manifest, at its start.
+
+        The caller reads it with :meth:`chunks`, which stops with :class:`ReleaseCorrupted` if
+        the file changes while it is sent.
+        """
+        manifest = self.manifest(version)
+        try:
+            file = (self.folder / manifest.file).open("rb")
+        except OSError as error:
+            raise ReleaseCorrupted(f"release {version}: cannot read {manifest.file}: {error}") from None
+        seen = _fingerprint(os.fstat(file.fileno()))
+        with self._lock:
+            checked = self._files.get(version) == (seen, manifest.sha256)
+        if not checked:
+            digest = hashlib.sha256()
+            for block in iter(lambda: file.read(1 << 20), b""):
+                digest.update(block)
+            if seen[2] != manifest.size or digest.hexdigest() != manifest.sha256:
+                file.close()
+                raise ReleaseCorrupted(
+                    f"release {version}: {manifest.file} does not match the checksum in its manifest"
+                )
+            with self._lock:
+                self._files[version] = (seen, manifest.sha256)
+            file.seek(0)
+        return manifest, file
+
+    @staticmethod
+    def chunks(file: BinaryIO, size: int = 1 << 16) -> Iterator[bytes]:
+        """The rest of an open release file, closed at the end; an error if it changed meanwhile."""
+        with file:
+            before = _fingerprint(os.fstat(file.fileno()))
+            yield from iter(lambda: file.read(size), b"")
+            if _fingerprint(os.fstat(file.fileno())) != before:
+                raise ReleaseCorrupted("the release file changed while it was sent")
 
     def containing(self, iri: str) -> list[ReleaseManifest]:
         """The releases whose snapshot describes ``iri`` (has it as a subject), oldest first.
@@ -470,42 +530,33 @@ def release_record_links(
 # --------------------------------------------------------------------------------------------
 
 
-#: The dump formats' names, which are also their W3C format IRIs' local names (``void:feature``).
-_FORMAT_NAMES = {
-    "application/n-quads": "N-Quads",
-    "application/n-triples": "N-Triples",
-    "text/turtle": "Turtle",
-    "application/ld+json": "JSON-LD",
-}
-
-
 @dataclass(frozen=True)
 class Dump:
-    """One dump file: its name, RDF media type, compression, checksum, size and statement count.
+    """One dump file: its name, RDF format, compression, checksum, size and statement count.
 
-    ``media_type`` is the RDF format of the (uncompressed) content; ``compress_format`` is
-    ``application/gzip`` for the ``.gz`` files (DCAT 3's ``dcat:compressFormat``). Serve a
-    compressed dump with :attr:`content_type` (``application/gzip``) so a client saves it as is.
+    ``format`` is the RDF format of the (uncompressed) content; ``compression`` is gzip for the
+    ``.gz`` files (DCAT 3's ``dcat:compressFormat``). A compressed dump is served as
+    :attr:`content_type` (``application/gzip``), never with ``Content-Encoding``, so a client
+    saves the file as it is named.
     """
 
     filename: str
-    media_type: str
+    format: Format
     sha256: str
     size: int
     statements: int
     named_graphs: bool
-    compress_format: str | None = None
+    compression: Format | None = None
 
     @property
     def content_type(self) -> str:
         """The HTTP ``Content-Type`` to serve the file with."""
-        return self.compress_format or self.media_type
+        return (self.compression or self.format).media_type
 
     @property
     def format_name(self) -> str:
         """A human name of the format, for titles and pages."""
-        name = _FORMAT_NAMES[self.media_type]
-        return f"{name} (gzip)" if self.compress_format else name
+        return f"{self.format.label} ({self.compression.label})" if self.compression else self.format.label
 
 
 def make_dumps(store: Store, folder: Path) -> list[Dump]:
@@ -521,29 +572,23 @@ def make_dumps(store: Store, folder: Path) -> list[Dump]:
     ntriples = _union_ntriples(quads)
     triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
     files = [
-        ("mokg.nq.gz", "application/n-quads", _gzip(nquads), len(quads), True, "application/gzip"),
-        ("mokg.nt.gz", "application/n-triples", _gzip(ntriples), len(triples), False, "application/gzip"),
+        ("mokg.nq.gz", N_QUADS, _gzip(nquads), len(quads), True, GZIP),
+        ("mokg.nt.gz", N_TRIPLES, _gzip(ntriples), len(triples), False, GZIP),
         (
             "mokg.ttl",
-            "text/turtle",
+            TURTLE,
             ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
             len(triples),
             False,
             None,
         ),
-        (
-            "mokg.jsonld",
-            "application/ld+json",
-            ox.serialize(quads, format=ox.RdfFormat.JSON_LD),
-            len(quads),
-            True,
-            None,
-        ),
+        ("mokg.jsonld", JSON_LD, ox.serialize(quads, format=ox.RdfFormat.JSON_LD), len(quads), True, None),
     ]
     dumps = []
-    for filename, media, data, count, graphs, compression in files:
+    for filename, rdf_format, data, count, graphs, compression in files:
         _write_atomically(folder / filename, data)
-        dumps.append(Dump(filename, media, hashlib.sha256(data).hexdigest(), len(data), count, graphs, compression))
+        digest = hashlib.sha256(data).hexdigest()
+        dumps.append(Dump(filename, rdf_format, digest, len(data), count, graphs, compression))
     return dumps
 
 
@@ -608,7 +653,7 @@ def _examples(store: Store) -> list[str]:
 
 
 def _distribution(
-    node: ox.NamedNode, url: str, media: str, compression: str | None, sha256: str, size: int, title: str
+    node: ox.NamedNode, url: str, media: Format, compression: Format | None, sha256: str, size: int, title: str
 ) -> list[ox.Triple]:
     """A ``dcat:Distribution`` with download URL, media type, byte size and SHA-256 checksum."""
     checksum = _iri(f"{node.value}-checksum")
@@ -617,7 +662,7 @@ def _distribution(
         ox.Triple(node, _iri(f"{_DCTERMS}title"), ox.Literal(title, language="en")),
         ox.Triple(node, _iri(f"{_DCAT}downloadURL"), _iri(url)),
         ox.Triple(node, _iri(f"{_DCAT}accessURL"), _iri(url)),
-        ox.Triple(node, _iri(f"{_DCAT}mediaType"), _iri(f"{_IANA}{media}")),
+        ox.Triple(node, _iri(f"{_DCAT}mediaType"), _iri(f"{_IANA}{media.media_type}")),
         ox.Triple(node, _iri(f"{_DCAT}byteSize"), _typed(size, "nonNegativeInteger")),
         ox.Triple(node, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
         ox.Triple(node, _iri(f"{_SPDX_RDF}checksum"), checksum),
@@ -626,7 +671,7 @@ def _distribution(
         ox.Triple(checksum, _iri(f"{_SPDX_RDF}checksumValue"), _typed(sha256, "hexBinary")),
     ]
     if compression:
-        triples.append(ox.Triple(node, _iri(f"{_DCAT}compressFormat"), _iri(f"{_IANA}{compression}")))
+        triples.append(ox.Triple(node, _iri(f"{_DCAT}compressFormat"), _iri(f"{_IANA}{compression.media_type}")))
     return triples
 
 
@@ -651,6 +696,33 @@ def _sources(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
     return triples
 
 
+def void_statistics(store: Store, base_iri: str) -> list[ox.Triple]:
+    """What VoID says of the living graph's content: statistics, class partitions, examples, sources, vocabularies.
+
+    Every statistic is a SPARQL aggregate over the whole graph: compute this once per load,
+    not per request, and pass it to :func:`void_description`.
+    """
+    dataset = _iri(dataset_iri(base_iri))
+
+    def void(name: str) -> ox.NamedNode:
+        return _iri(f"{_VOID}{name}")
+
+    triples = [ox.Triple(dataset, void(name), _integer(value)) for name, value in _statistics(store, base_iri).items()]
+    for cls, count in _class_partitions(store):
+        partition = _iri(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
+        triples += [
+            ox.Triple(dataset, void("classPartition"), partition),
+            ox.Triple(partition, void("class"), _iri(cls)),
+            ox.Triple(partition, void("entities"), _integer(count)),
+        ]
+    for example in _examples(store):
+        triples.append(ox.Triple(dataset, void("exampleResource"), _iri(example)))
+    triples += _sources(store, dataset)
+    for vocabulary in _vocabularies(store):
+        triples.append(ox.Triple(dataset, void("vocabulary"), _iri(vocabulary)))
+    return triples
+
+
 def void_description(
     store: Store,
     base_iri: str,
@@ -658,6 +730,7 @@ def void_description(
     releases: Sequence[ReleaseManifest],
     *,
     download_base: str | None = None,
+    statistics: Sequence[ox.Triple] | None = None,
 ) -> list[ox.Triple]:
     """The VoID (and DCAT 3) description of the living graph, its dumps and its releases.
 
@@ -665,12 +738,14 @@ def void_description(
     description, licence (CC-BY-4.0), the statistics of its union graph (``void:triples``,
     ``void:entities`` — distinct subjects under ``void:uriSpace`` —, ``void:classes``,
     ``void:properties``, ``void:distinctSubjects``, ``void:distinctObjects``), one
-    ``void:classPartition`` per mokg class, its SPARQL endpoint, example resources and
-    vocabularies. Each dump is a ``void:dataDump`` and a ``dcat:Distribution`` downloaded from
+    ``void:classPartition`` per mokg class, its SPARQL endpoint, its landing page (the service's
+    home page, whose catalogue names this dataset), example resources and vocabularies. Each
+    dump is a ``void:dataDump`` and a ``dcat:Distribution`` downloaded from
     ``{download_base}{filename}`` (default ``{base}dumps/``); each release a
     ``dcat:hasVersion``, itself a dataset with its N-Quads dump and checksum.
 
-    Every statistic is a SPARQL aggregate: compute this once per load, not per request.
+    ``statistics`` is :func:`void_statistics` computed earlier (the costly part); without it,
+    it is computed now.
     """
     download_base = download_base if download_base is not None else f"{base_iri}{DUMP_BASE}"
     dataset = _iri(dataset_iri(base_iri))
@@ -685,34 +760,14 @@ def void_description(
         ox.Triple(
             dataset, _iri(f"{_DCTERMS}title"), ox.Literal("mokg: the Model Openness Knowledge Graph", language="en")
         ),
-        ox.Triple(
-            dataset,
-            _iri(f"{_DCTERMS}description"),
-            ox.Literal(
-                "AI models, their components (weights, code, data, documents) and how open each one is: licences, "
-                "availability, training data, derivations and openness claims, with the facts derived from them.",
-                language="en",
-            ),
-        ),
+        ox.Triple(dataset, _iri(f"{_DCTERMS}description"), ox.Literal(DESCRIPTION, language="en")),
         ox.Triple(dataset, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
         ox.Triple(dataset, void("uriSpace"), ox.Literal(base_iri)),
         ox.Triple(dataset, void("sparqlEndpoint"), _iri(f"{base_iri}sparql")),
         ox.Triple(dataset, _iri(f"{_DCAT}landingPage"), _iri(base_iri)),
+        ox.Triple(dataset, _iri(f"{_DCTERMS}isPartOf"), _iri(base_iri)),
+        *(statistics if statistics is not None else void_statistics(store, base_iri)),
     ]
-    for name, value in _statistics(store, base_iri).items():
-        triples.append(ox.Triple(dataset, void(name), _integer(value)))
-    for cls, count in _class_partitions(store):
-        partition = _iri(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
-        triples += [
-            ox.Triple(dataset, void("classPartition"), partition),
-            ox.Triple(partition, void("class"), _iri(cls)),
-            ox.Triple(partition, void("entities"), _integer(count)),
-        ]
-    for example in _examples(store):
-        triples.append(ox.Triple(dataset, void("exampleResource"), _iri(example)))
-    triples += _sources(store, dataset)
-    for vocabulary in _vocabularies(store):
-        triples.append(ox.Triple(dataset, void("vocabulary"), _iri(vocabulary)))
     for dump in dumps:
         url = f"{download_base}{dump.filename}"
         node = _iri(f"{base_iri}void#dump-{dump.filename}")
@@ -720,12 +775,12 @@ def void_description(
         triples += [
             ox.Triple(dataset, void("dataDump"), _iri(url)),
             ox.Triple(dataset, _iri(f"{_DCAT}distribution"), node),
-            ox.Triple(dataset, void("feature"), _iri(f"{_FORMATS_NS}{_FORMAT_NAMES[dump.media_type]}")),
+            ox.Triple(dataset, void("feature"), _iri(dump.format.w3c_iri)),
             *_distribution(
                 node,
                 url,
-                dump.media_type,
-                dump.compress_format,
+                dump.format,
+                dump.compression,
                 dump.sha256,
                 dump.size,
                 f"mokg dump, {dump.format_name}, {graphs}",
@@ -750,8 +805,8 @@ def void_description(
             *_distribution(
                 distribution,
                 url,
-                "application/n-quads",
-                "application/gzip",
+                N_QUADS,
+                GZIP,
                 release.sha256,
                 release.size,
                 f"mokg release {release.version}, N-Quads (gzip), every named graph",
@@ -760,13 +815,35 @@ def void_description(
     return list(dict.fromkeys(triples))  # without repeats
 
 
-def serialize_rdf(triples: Sequence[ox.Triple], media: str) -> bytes:
-    """``triples`` (the VoID description) in one of :data:`VOID_FORMATS`, grouped by subject."""
-    rdf_format = VOID_FORMATS[media]
-    first: dict[object, int] = {}
-    for index, triple in enumerate(triples):
-        first.setdefault(triple.subject, index)
-    triples = sorted(triples, key=lambda t: first[t.subject])  # stable: each subject's triples keep their order
-    if rdf_format == ox.RdfFormat.JSON_LD:
-        return ox.serialize(triples, format=rdf_format)
-    return ox.serialize(triples, format=rdf_format, prefixes=VOID_PREFIXES)
+def serialize_rdf(triples: Sequence[ox.Triple], media: Format) -> bytes:
+    """``triples`` (the VoID description) in an RDF format, deterministically, with VoID's prefixes."""
+    return serialize(triples, media, VOID_PREFIXES)
+
+
+def catalogue(base_iri: str) -> list[ox.Triple]:
+    """The service's home as DCAT: a ``dcat:Catalog`` at the base IRI, its data set and its SPARQL service.
+
+    What ``GET /`` answers to a client asking for RDF; the VoID description (``/void``) has the
+    data set's statistics, dumps and releases.
+    """
+    home, dataset, endpoint = _iri(base_iri), _iri(dataset_iri(base_iri)), _iri(f"{base_iri}sparql")
+    a = _iri(f"{_RDF}type")
+    title = ox.Literal("mokg: the Model Openness Knowledge Graph", language="en")
+    return [
+        ox.Triple(home, a, _iri(f"{_DCAT}Catalog")),
+        ox.Triple(home, _iri(f"{_DCTERMS}title"), title),
+        ox.Triple(home, _iri(f"{_DCTERMS}description"), ox.Literal(DESCRIPTION, language="en")),
+        ox.Triple(home, _iri(f"{_DCTERMS}license"), _iri(_DATA_LICENSE)),
+        ox.Triple(home, _iri(f"{PREFIXES['foaf']}homepage"), home),
+        ox.Triple(home, _iri(f"{_DCAT}dataset"), dataset),
+        ox.Triple(home, _iri(f"{_DCAT}service"), endpoint),
+        ox.Triple(dataset, a, _iri(f"{_DCAT}Dataset")),
+        ox.Triple(dataset, _iri(f"{_DCTERMS}title"), title),
+        ox.Triple(dataset, _iri(f"{PREFIXES['rdfs']}seeAlso"), _iri(f"{base_iri}void")),
+        ox.Triple(dataset, _iri(f"{_DCAT}landingPage"), home),
+        ox.Triple(endpoint, a, _iri(f"{_DCAT}DataService")),
+        ox.Triple(endpoint, _iri(f"{_DCTERMS}title"), ox.Literal("mokg SPARQL endpoint", language="en")),
+        ox.Triple(endpoint, _iri(f"{_DCAT}endpointURL"), endpoint),
+        ox.Triple(endpoint, _iri(f"{_DCAT}servesDataset"), dataset),
+        ox.Triple(endpoint, _iri(f"{_DCTERMS}conformsTo"), _iri("https://www.w3.org/TR/sparql11-protocol/")),
+    ]

@@ -3,77 +3,42 @@
 - :func:`parse_request` reads a protocol request (GET, POST form, POST direct) into a
   :class:`SparqlRequest`, refusing updates (read-only service), other methods and bad bodies
   with the status the protocol asks for;
-- :func:`negotiate` picks the result format from ``?format=`` or the Accept header (q-values);
-- :func:`answer` runs the query on a store and serializes the result, at most ``cap`` rows or
-  triples, saying when it truncated;
-- :class:`QueryPool` runs :func:`answer` in worker processes. A query past the time limit is
-  stopped by ending its worker process: pyoxigraph cannot interrupt a query, and a thread
-  left running would keep the CPU busy. The service stays responsive meanwhile: it only waits.
+- :class:`SparqlJob` is the work a :class:`~mokg.workers.WorkerPool` runs for one request:
+  it checks the text (:func:`mokg.untrusted.check_query`: nesting, ``SERVICE``) before any
+  engine sees it, then :func:`answer` runs the query and serializes at most ``rows`` rows (or
+  triples) and about ``max_bytes`` bytes, saying when it truncated.
 
 The user's query is never rewritten: the dataset parameters are passed to the engine, and the
-cap is applied while reading the results.
+caps are applied while reading the results.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
-from itertools import islice
-from multiprocessing.connection import Connection
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from mokg.errors import (
-    MethodNotAllowed,
-    MokgError,
-    NotAcceptable,
-    PayloadTooLarge,
-    QueryError,
-    QueryTimeout,
-    ReadOnly,
-    UnsupportedMediaType,
-)
+from mokg.errors import MethodNotAllowed, PayloadTooLarge, QueryError, ReadOnly, UnsupportedMediaType
+from mokg.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, negotiate, serialize
 from mokg.store import Store
+from mokg.untrusted import check_query
 from mokg.vocab import PREFIXES
+from mokg.workers import WorkerContext
 
 __all__ = [
-    "BOOLEAN_FORMATS",
-    "GRAPH_FORMATS",
-    "SOLUTION_FORMATS",
     "Example",
-    "QueryPool",
+    "QueryLimits",
     "SparqlAnswer",
+    "SparqlJob",
     "SparqlRequest",
     "answer",
     "load_examples",
-    "negotiate",
     "parse_request",
 ]
-
-#: Offered media types per result kind, in the server's order of preference, and the
-#: short names ``?format=`` accepts for them.
-SOLUTION_FORMATS: dict[str, tuple[ox.QueryResultsFormat, tuple[str, ...]]] = {
-    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, ("json", "srj")),
-    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, ("xml", "srx")),
-    "text/csv": (ox.QueryResultsFormat.CSV, ("csv",)),
-    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, ("tsv",)),
-    "application/json": (ox.QueryResultsFormat.JSON, ()),
-}
-BOOLEAN_FORMATS = {
-    media: SOLUTION_FORMATS[media]
-    for media in ("application/sparql-results+json", "application/sparql-results+xml", "application/json")
-}
-GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, tuple[str, ...]]] = {
-    "text/turtle": (ox.RdfFormat.TURTLE, ("ttl", "turtle")),
-    "application/n-triples": (ox.RdfFormat.N_TRIPLES, ("nt", "ntriples")),
-    "application/ld+json": (ox.RdfFormat.JSON_LD, ("jsonld", "json-ld")),
-    "application/rdf+xml": (ox.RdfFormat.RDF_XML, ("rdf", "xml", "rdfxml")),
-}
 
 
 @dataclass(frozen=True)
@@ -89,7 +54,7 @@ class SparqlRequest:
 
 @dataclass(frozen=True)
 class SparqlAnswer:
-    """A serialized result; ``truncated`` is the cap when the result had more rows than that."""
+    """A serialized result; ``truncated`` is how many rows (or triples) were kept when the caps cut it."""
 
     media_type: str
     body: bytes
@@ -181,65 +146,6 @@ def parse_request(
 
 
 # --------------------------------------------------------------------------------------------
-# Content negotiation
-# --------------------------------------------------------------------------------------------
-
-
-def _accepted(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in accept.split(","):
-        media, *parameters = (piece.strip() for piece in part.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    quality = 0.0
-        ranges.append((media.lower(), quality))
-    return ranges
-
-
-def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
-    """The q-value the most specific matching range gives ``media`` (RFC 9110 §12.5.1)."""
-    kind = media.split("/")[0]
-    best: tuple[int, float] = (-1, 0.0)
-    for pattern, quality in ranges:
-        specificity = 2 if pattern == media else 1 if pattern == f"{kind}/*" else 0 if pattern == "*/*" else -1
-        if specificity > best[0]:
-            best = (specificity, quality)
-    return best[1] if best[0] >= 0 else 0.0
-
-
-def negotiate(
-    offered: Iterable[str],
-    accept: str | None,
-    format_name: str | None = None,
-    aliases: dict[str, tuple[str, ...]] | None = None,
-) -> str:
-    """The offered media type to answer with.
-
-    ``?format=`` (a short name or a media type) wins over the Accept header, whose q-values are
-    honoured; :class:`NotAcceptable` lists the offers when none fits.
-    """
-    offered = list(offered)
-    if format_name:
-        for media in offered:
-            if format_name.lower() == media or (aliases and format_name.lower() in aliases.get(media, ())):
-                return media
-        raise NotAcceptable(f"format {format_name!r} is not offered for this result", offered)
-    ranges = _accepted(accept or "*/*")
-    scored = [(_quality(media, ranges), -index, media) for index, media in enumerate(offered)]
-    quality, _, media = max(scored)
-    if quality <= 0:
-        raise NotAcceptable(f"nothing offered for this result matches Accept: {accept}", offered)
-    return media
-
-
-# --------------------------------------------------------------------------------------------
 # Answering
 # --------------------------------------------------------------------------------------------
 
@@ -263,20 +169,41 @@ def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[st
     return literal
 
 
-def _solutions_json(variables: Sequence[str], rows: Iterable[ox.QuerySolution]) -> bytes:
-    bindings = [{name: _term(row[name]) for name in variables if row[name] is not None} for row in rows]
-    return json.dumps({"head": {"vars": list(variables)}, "results": {"bindings": bindings}}).encode()
+@dataclass(frozen=True)
+class QueryLimits:
+    """What one query may cost: result rows (or triples), result bytes, bracket nesting, endpoints.
+
+    ``services`` are the only ``SERVICE`` endpoints a query may call (none by default).
+    """
+
+    rows: int = 10_000
+    max_bytes: int = 8_000_000
+    depth: int = 64
+    services: frozenset[str] = field(default_factory=frozenset)
 
 
-def _aliases(formats: dict[str, tuple[object, tuple[str, ...]]]) -> dict[str, tuple[str, ...]]:
-    return {media: names for media, (_, names) in formats.items()}
+def _limited(items: Iterable[object], size: Callable[[object], int], limits: QueryLimits) -> tuple[list, bool]:
+    """The first items of ``items`` within ``limits.rows`` and ``limits.max_bytes``; whether some were left out."""
+    kept, total = [], 0
+    for item in items:
+        total += size(item)
+        if len(kept) == limits.rows or total > limits.max_bytes:
+            return kept, True
+        kept.append(item)
+    return kept, False
 
 
-def answer(store: Store, request: SparqlRequest, cap: int, base_iri: str | None = None) -> SparqlAnswer:
-    """Run ``request`` on ``store``; serialize at most ``cap`` rows (SELECT) or triples (graphs).
+def _nt_size(triple: ox.Triple) -> int:
+    return len(str(triple)) + 3
 
-    ``base_iri`` is the service-defined base of the protocol: relative IRIs in a query resolve
-    against it, so ``<model/olmo-7b>`` names a mokg model.
+
+def answer(store: Store, request: SparqlRequest, limits: QueryLimits, base_iri: str | None = None) -> SparqlAnswer:
+    """Run ``request`` on ``store``, keeping at most ``limits.rows`` rows (or triples) and about ``limits.max_bytes``.
+
+    The byte cap counts each row as SPARQL JSON (each triple as N-Triples) while reading; the
+    other formats are written from the kept rows. ``base_iri`` is the service-defined base of
+    the protocol: relative IRIs in a query resolve against it, so ``<model/olmo-7b>`` names a
+    mokg model.
     """
     result = store.query(
         request.query,
@@ -285,139 +212,34 @@ def answer(store: Store, request: SparqlRequest, cap: int, base_iri: str | None 
         base_iri=base_iri,
     )
     if isinstance(result, ox.QueryBoolean):
-        media = negotiate(BOOLEAN_FORMATS, request.accept, request.format, _aliases(BOOLEAN_FORMATS))
-        return SparqlAnswer(media, result.serialize(format=BOOLEAN_FORMATS[media][0]))
+        media = negotiate(BOOLEAN_FORMATS, request.accept, request.format)
+        return SparqlAnswer(media.media_type, result.serialize(format=media.results))
     if isinstance(result, ox.QueryTriples):
-        media = negotiate(GRAPH_FORMATS, request.accept, request.format, _aliases(GRAPH_FORMATS))
-        triples = list(islice(result, cap + 1))
-        body = ox.serialize(triples[:cap], format=GRAPH_FORMATS[media][0], prefixes=PREFIXES)
-        return SparqlAnswer(media, body, cap if len(triples) > cap else None)
-    media = negotiate(SOLUTION_FORMATS, request.accept, request.format, _aliases(SOLUTION_FORMATS))
+        media = negotiate(GRAPH_FORMATS, request.accept, request.format)
+        triples, cut = _limited(result, _nt_size, limits)
+        return SparqlAnswer(media.media_type, serialize(triples, media), len(triples) if cut else None)
+    media = negotiate(SOLUTION_FORMATS, request.accept, request.format)
     variables = [variable.value for variable in result.variables]
-    rows = list(islice(result, cap + 1))
-    body = _solutions_json(variables, rows[:cap])
-    results_format = SOLUTION_FORMATS[media][0]
-    if results_format != ox.QueryResultsFormat.JSON:
-        # One serializer of our own (JSON, for the cap); pyoxigraph writes the other formats.
-        body = ox.parse_query_results(body, ox.QueryResultsFormat.JSON).serialize(format=results_format)
-    return SparqlAnswer(media, body, cap if len(rows) > cap else None)
+    bindings = ({name: _term(row[name]) for name in variables if row[name] is not None} for row in result)
+    kept, cut = _limited(bindings, lambda binding: len(json.dumps(binding)) + 2, limits)
+    body = json.dumps({"head": {"vars": variables}, "results": {"bindings": kept}}).encode()
+    if media.results != ox.QueryResultsFormat.JSON:
+        # One serializer of our own (JSON, for the caps); pyoxigraph writes the other formats.
+        body = ox.parse_query_results(body, ox.QueryResultsFormat.JSON).serialize(format=media.results)
+    return SparqlAnswer(media.media_type, body, len(kept) if cut else None)
 
 
-# --------------------------------------------------------------------------------------------
-# Worker processes
-# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SparqlJob:
+    """One protocol request, as a worker runs it: the text checked first, then answered."""
 
+    request: SparqlRequest
+    limits: QueryLimits
+    base_iri: str | None = None
 
-def _work(connection: Connection, opener: Callable[[], Store], cap: int, base_iri: str | None) -> None:
-    """A worker's loop: open the store, answer requests until the pipe closes."""
-    store = opener()
-    connection.send("ready")
-    while True:
-        try:
-            request = connection.recv()
-        except EOFError:
-            return
-        try:
-            connection.send(answer(store, request, cap, base_iri))
-        except MokgError as error:  # picklable: the parent raises it as it is
-            connection.send(error)
-
-
-#: Seconds a worker may take to start and open its store before it counts as broken.
-WORKER_STARTUP_LIMIT = 60.0
-
-
-class _Worker:
-    def __init__(self, opener: Callable[[], Store], cap: int, base_iri: str | None) -> None:
-        self.connection, child = multiprocessing.get_context("spawn").Pipe()
-        self.process = multiprocessing.get_context("spawn").Process(
-            target=_work, args=(child, opener, cap, base_iri), daemon=True, name="mokg-sparql-worker"
-        )
-        self.process.start()
-        child.close()
-        self.ready = False
-
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.join(timeout=5)
-        self.connection.close()
-
-
-class QueryPool:
-    """Worker processes, each with the store ``opener`` (a picklable callable) gives it.
-
-    The opener returns a read-only snapshot of an embedded store, or a remote store.
-
-    Each request waits for an idle worker, sends it the request and waits at most ``timeout``
-    seconds in all. Past that, the worker is killed (which stops the evaluation) and replaced,
-    and the client gets 503 with the limit in the message.
-    """
-
-    def __init__(
-        self,
-        opener: Callable[[], Store],
-        *,
-        workers: int = 2,
-        timeout: float = 5.0,
-        cap: int = 10_000,
-        base_iri: str | None = None,
-    ) -> None:
-        self.opener, self.timeout, self.cap, self.base_iri = opener, timeout, cap, base_iri
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._workers = [self._start() for _ in range(workers)]
-        for worker in self._workers:
-            self._idle.put_nowait(worker)
-
-    async def run(self, request: SparqlRequest) -> SparqlAnswer:
-        loop = asyncio.get_running_loop()
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            raise QueryTimeout(f"all query workers stayed busy for {self.timeout:g} s: try again later") from None
-        if not worker.ready:
-            # A new worker first opens its store; the query's time limit starts after that.
-            started = await asyncio.to_thread(worker.connection.poll, WORKER_STARTUP_LIMIT)
-            if not started or await asyncio.to_thread(worker.connection.recv) != "ready":
-                self._replace(worker)
-                raise MokgError(f"a query worker did not start within {WORKER_STARTUP_LIMIT:g} s")
-            worker.ready = True
-        deadline = loop.time() + self.timeout
-        # Until its reply is read, the worker may still be busy with this request (a timeout, a
-        # client that went away and cancelled us): then it is replaced, never reused.
-        replace = True
-        try:
-            worker.connection.send(request)
-            remaining = max(0.0, deadline - loop.time())
-            if not await asyncio.to_thread(worker.connection.poll, remaining):
-                raise QueryTimeout(f"the query ran longer than the limit of {self.timeout:g} s and was stopped")
-            reply = await asyncio.to_thread(worker.connection.recv)
-            replace = False
-        except (EOFError, OSError):
-            raise MokgError("the query worker stopped unexpectedly") from None
-        finally:
-            if replace:
-                self._replace(worker)
-            else:
-                self._idle.put_nowait(worker)
-        if isinstance(reply, MokgError):
-            raise reply
-        return reply
-
-    def _start(self) -> _Worker:
-        return _Worker(self.opener, self.cap, self.base_iri)
-
-    def _replace(self, worker: _Worker) -> None:
-        """Stop a worker (and whatever it evaluates) and make a fresh one available."""
-        worker.stop()
-        self._workers.remove(worker)
-        fresh = self._start()
-        self._workers.append(fresh)
-        self._idle.put_nowait(fresh)
-
-    def close(self) -> None:
-        for worker in self._workers:
-            worker.stop()
-        self._workers.clear()
+    def __call__(self, context: WorkerContext) -> SparqlAnswer:
+        check_query(self.request.query, max_depth=self.limits.depth, allowed_services=self.limits.services)
+        return answer(context.store, self.request, self.limits, self.base_iri)
 
 
 # --------------------------------------------------------------------------------------------

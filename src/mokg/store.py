@@ -144,26 +144,33 @@ class EmbeddedStore(Store):
     """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
-        self.path = path
+        self.path, self.read_only = path, read_only
         if read_only and path is None:
             raise ValueError("only an on-disk store can be opened read-only")
         self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)) if path else ox.Store()
         self._lock = threading.Lock()
 
     def snapshot(self, target: Path) -> None:
-        """Copy the store to ``target`` (an empty folder), for read-only readers in other processes.
+        """Copy the store to ``target`` (a folder that does not exist yet), for read-only readers in other processes.
 
         On disk this is a RocksDB checkpoint (hard links, cheap); in memory, a bulk copy.
         """
         with self._lock:
             if self.path is not None:
-                self._store.flush()
+                if not self.read_only:
+                    self._store.flush()
                 self._store.backup(str(target))
             else:
                 copy = ox.Store(str(target))
                 copy.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
                 copy.flush()
                 del copy
+
+    def close(self) -> None:
+        """Write everything to disk and let go of the store (it cannot be used after this)."""
+        with self._lock:
+            self._store.flush()
+            del self._store
 
     def replace(self, quads: Sequence[ox.Quad]) -> None:
         with self._lock:

@@ -29,16 +29,21 @@ from pyshacl import validate as shacl_validate
 from rdflib.namespace import RDF, SH
 
 from mokg.config import Settings
-from mokg.errors import MokgError
-from mokg.loader import SourceFile, discover, graph_name, load_files
+from mokg.errors import LoadError, MokgError, PayloadTooLarge
+from mokg.formats import JSON_LD, N_TRIPLES, TURTLE, by_media
+from mokg.loader import SourceFile, discover, graph_name, load_files, parse_bytes
 from mokg.vocab import MOKG
+from mokg.workers import WorkerContext
 
 __all__ = [
+    "SUBMISSION_FORMATS",
     "VALIDATION_GRAPH",
     "Finding",
     "Report",
     "ReportModel",
     "ResultModel",
+    "SubmissionLimits",
+    "ValidationJob",
     "Validator",
     "check_files",
     "context_query",
@@ -456,3 +461,66 @@ def result_triples(report: Report) -> list[ox.Triple]:
             value = ox.NamedNode(finding.value) if finding.value_is_iri else ox.Literal(finding.value)
             triples.append(ox.Triple(result, ox.NamedNode(f"{sh}value"), value))
     return triples
+
+
+@dataclass(frozen=True)
+class SubmissionLimits:
+    """What a submitted record may hold: triples, typed entities, nesting depth."""
+
+    triples: int = 20_000
+    entities: int = 500
+    depth: int = 32
+
+
+@dataclass(frozen=True)
+class ValidationJob:
+    """``POST /validate`` as a worker runs it: a submitted body in, a SHACL report out.
+
+    The body is checked and parsed in the worker (:func:`mokg.loader.parse_bytes`, every
+    untrusted-input check on), never in the server process; its context comes from the
+    worker's store, and the shapes are read from it once per worker. ``media_type`` is one of
+    :data:`SUBMISSION_FORMATS`. The answer is the report as the API's JSON model, or as
+    Turtle (``turtle``).
+    """
+
+    body: bytes
+    media_type: str
+    base_iri: str
+    limits: SubmissionLimits
+    turtle: bool = False
+
+    def __call__(self, context: WorkerContext) -> dict | bytes:
+        store = context.store
+        graph = ox.NamedNode(f"{self.base_iri}graph/submission")
+        fmt = by_media(self.media_type)
+        submission = parse_bytes(
+            self.body,
+            fmt.rdf,
+            self.base_iri,
+            graph,
+            name="request body",
+            max_depth=self.limits.depth,
+            max_triples=self.limits.triples,
+            untrusted=True,
+        )
+        focus = typed_subjects(submission)
+        if not focus:
+            raise LoadError("the body describes no entity: give each record an rdf:type", path="request body")
+        if len(focus) > self.limits.entities:
+            raise PayloadTooLarge(f"the body describes {len(focus)} entities; at most {self.limits.entities} at once")
+        validator, ontology = context.cached(
+            "validator",
+            lambda: (
+                Validator.from_quads(store.graphs_under(f"{self.base_iri}graph/shapes/")),
+                store.graphs_under(f"{self.base_iri}graph/ontology/"),
+            ),
+        )
+        around = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(context_query(submission))]
+        report = validator.validate(ontology + around + submission, focus_nodes=focus)
+        if self.turtle:
+            return report.to_graph().serialize(format="turtle").encode()
+        return report.to_model().model_dump()
+
+
+#: Media types ``POST /validate`` reads.
+SUBMISSION_FORMATS = (TURTLE, JSON_LD, N_TRIPLES)

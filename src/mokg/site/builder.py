@@ -27,7 +27,8 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 from mokg import __version__
 from mokg.citation import bibtex, cite
 from mokg.errors import MokgError
-from mokg.records import RECORD_FORMATS, framed, record_triples, schema_org
+from mokg.formats import CITATION_FORMATS, HTML, LABELS, RECORD_FORMATS
+from mokg.records import framed, record_triples, schema_org
 from mokg.site.data import (
     GROUPS,
     STATUS_LABEL,
@@ -55,13 +56,6 @@ Progress = Callable[[int, int, str], None]
 #: The file that marks a folder as a site built by mokg, so that a rebuild may empty it.
 MARKER = ".mokg-site"
 
-CITATION_LABELS = {"bibtex": "BibTeX", "csl": "CSL-JSON", "ris": "RIS"}
-FORMAT_NAMES = {
-    "application/ld+json": "JSON-LD",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/rdf+xml": "RDF/XML",
-}
 #: The Model Openness Framework's 17 components in the MOF's order, for the compare page.
 MOF_TYPES = [
     "ModelArchitecture", "ModelParametersFinal", "ModelCard", "DataCard", "TechnicalReport", "EvaluationResults",
@@ -99,11 +93,13 @@ class BuildReport:
 
 
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=ChoiceLoader([PackageLoader("mokg.site", "templates"), PackageLoader("mokg", "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
     )
+    environment.globals["FORMAT_NAME"] = LABELS
+    return environment
 
 
 def _prepare(out: Path) -> None:
@@ -277,14 +273,11 @@ class _Site:
         self.render("site_sparql.html", "sparql.html", examples=examples)
 
     def record(self, entity: Entity) -> None:
-        triples = sorted(
-            record_triples(self.store, entity.iri), key=lambda t: (str(t.subject), str(t.predicate), str(t.object))
-        )
+        triples = record_triples(self.store, entity.iri)
         context_url = f"{self.base_iri}context.jsonld"
         document = framed(triples, entity.iri, self.context, context_url)
         url = entity.record_url(self.base_iri)
-        downloads = [(media, FORMAT_NAMES[media], f"{url}{suffix}") for media, suffix in RECORD_FORMATS.items()
-                     if media in FORMAT_NAMES]  # fmt: skip
+        downloads = [(f.media_type, f.label, f"{url}{f.suffix}") for f in RECORD_FORMATS if f != HTML]
         try:
             citation = bibtex(cite(self.store, entity.iri, entity.kind, base_iri=self.base_iri, accessed=self.accessed))
         except MokgError:
@@ -300,7 +293,7 @@ class _Site:
             record_url=url,
             alternates=[(media, href) for media, _name, href in downloads],
             downloads=downloads,
-            citations=[(label, f"{url}/cite?format={name}") for name, label in CITATION_LABELS.items()],
+            citations=[(f.label, f"{url}/cite?format={f.names[0]}") for f in CITATION_FORMATS],
             schema_org=schema_org(document, entity.kind),
             static=f"{root}assets",
             root=root,

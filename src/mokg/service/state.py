@@ -1,0 +1,173 @@
+"""What the service holds while it runs: one typed object, built when the app starts.
+
+Everything a page aggregates is computed once here, not per request: the statistics, the
+graph's version (which keys the ETags), the list of named graphs. What is costly and not
+always needed is built on first use, **once**, under a lock, however many requests ask for it
+at the same moment: the worker pool (and the store snapshot its workers read), the dumps and
+the VoID description. Files the service writes live in one private folder, removed when the
+app stops (and, if a server was killed, when the next one starts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mokg.config import Settings
+from mokg.loader import RELEASES
+from mokg.records import load_context
+from mokg.releases import Dump, Releases, make_dumps, void_description, void_statistics
+from mokg.store import EmbeddedStore, Stats, Store
+from mokg.workers import PoolLimits, PoolStatus, WorkerPool
+
+__all__ = ["AppState", "graph_version"]
+
+#: Prefix of the service's private folders in the system's temporary folder.
+WORKDIR_PREFIX = "mokg-serve-"
+
+
+@dataclass(eq=False)
+class AppState:
+    """The service's state: settings, store, what was counted at start, and what is built once."""
+
+    settings: Settings
+    store: Store
+    stats: Stats
+    version: str
+    graphs: list[str]
+    context: dict[str, object]
+    releases: Releases
+    workdir: Path
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _pool: WorkerPool | None = None
+    _dumps: list[Dump] | None = None
+    _void_statistics: list[ox.Triple] | None = None
+    _pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _build_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @classmethod
+    def open(cls, settings: Settings, store: Store) -> AppState:
+        """Count what pages show, once, and make the private folder."""
+        _remove_leftovers()
+        stats = store.stats()
+        graphs = sorted(row["g"].value for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
+        return cls(
+            settings=settings,
+            store=store,
+            stats=stats,
+            version=graph_version(store, stats),
+            graphs=graphs,
+            context=load_context(settings.root),
+            releases=Releases(settings.root / RELEASES),
+            workdir=Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")),
+        )
+
+    async def pool(self) -> WorkerPool:
+        """The worker pool, started on first use (not every app a test creates runs queries)."""
+        async with self._pool_lock:
+            if self._pool is None:
+                opener = await asyncio.to_thread(self._opener)
+                self._pool = WorkerPool(opener, self._limits())
+                await self._pool.started()
+            return self._pool
+
+    def pool_status(self) -> PoolStatus | None:
+        """What the worker pool is doing, if it has been started."""
+        return self._pool.status() if self._pool is not None else None
+
+    def _opener(self) -> partial[Store]:
+        """How a worker opens the store: a read-only snapshot of an embedded store, or the remote store."""
+        if isinstance(self.store, EmbeddedStore):
+            snapshot = self.workdir / "snapshot"
+            self.store.snapshot(snapshot)
+            return partial(EmbeddedStore, snapshot, read_only=True)
+        # A remote store answers a slow query with 504 before the worker would be stopped (503):
+        # the client learns which side was slow. A second is left for the answer to come back.
+        limit = self.settings.query_timeout
+        return partial(_same, self.store.with_timeout(max(limit / 2, limit - 1)))  # type: ignore[attr-defined]
+
+    def _limits(self) -> PoolLimits:
+        settings = self.settings
+        return PoolLimits(
+            workers=settings.query_workers,
+            extra_workers=settings.slow_query_workers,
+            per_client=settings.per_client_requests,
+            queue=settings.queue_size,
+            slow_after=settings.slow_query_after,
+            memory_mb=settings.worker_memory_mb,
+            # Workers over the embedded store need no network; an allowed SERVICE endpoint does.
+            isolate_network=isinstance(self.store, EmbeddedStore) and not settings.sparql_services,
+        )
+
+    async def dumps(self) -> list[Dump]:
+        """The living graph's dumps, written once into the private folder."""
+        async with self._build_lock:
+            if self._dumps is None:
+                self._dumps = await asyncio.to_thread(make_dumps, self.store, self.workdir / "dumps")
+            return self._dumps
+
+    async def void(self) -> list[ox.Triple]:
+        """The VoID description: its statistics computed once (aggregates over the whole graph), its releases now."""
+        dumps = await self.dumps()
+        async with self._build_lock:
+            if self._void_statistics is None:
+                base = self.settings.base_iri
+                self._void_statistics = await asyncio.to_thread(void_statistics, self.store, base)
+        releases = await asyncio.to_thread(self.releases.list)
+        return void_description(self.store, self.settings.base_iri, dumps, releases, statistics=self._void_statistics)
+
+    async def close(self) -> None:
+        """Stop the workers and remove the private folder."""
+        if self._pool is not None:
+            await self._pool.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _same(store: Store) -> Store:
+    """A picklable opener for a store that travels to a worker as it is (a remote store)."""
+    return store
+
+
+def _remove_leftovers() -> None:
+    """Remove the private folders of servers that were killed before they could (their process is gone)."""
+    pattern = re.compile(rf"{re.escape(WORKDIR_PREFIX)}(\d+)-")
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*"):
+        match = pattern.match(folder.name)
+        if match and not _alive(int(match.group(1))):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def graph_version(store: Store, stats: Stats) -> str:
+    """An identifier of the loaded graph, the same for every service worker over one store.
+
+    The load and the rules record when they ran (PROV) in the store itself, so a reload changes
+    it and workers sharing a remote store agree on it: it keys the ETags.
+    """
+    rows = list(
+        store.query(
+            "SELECT (MAX(STR(?t)) AS ?v) (COUNT(*) AS ?n) "
+            "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy/prov:endedAtTime ?t } }"
+        )
+    )
+    stamp = " ".join(term.value for term in rows[0] if term is not None) if rows else ""
+    return hashlib.sha256(f"{stamp} {stats}".encode()).hexdigest()
