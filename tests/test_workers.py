@@ -214,6 +214,20 @@ def test_slow_jobs_move_aside_and_cheap_ones_keep_being_answered(snapshot: Path)
     with_pool(snapshot, PoolLimits(workers=2, extra_workers=2, slow_after=3), body)
 
 
+def test_a_client_stopped_at_a_limit_starts_its_next_jobs_aside(snapshot: Path):
+    """Clients resending a query stopped at its time limit took every worker before it was moved aside."""
+
+    async def body(pool: WorkerPool) -> None:
+        await gather(pool.run(Pid(), client="a", timeout=60), pool.run(Pid(), client="b", timeout=60))
+        with pytest.raises(QueryTimeout):
+            await pool.run(Sleep(30), client="a", timeout=0.3)
+        await pool.run(Pid(), client="b", timeout=60)  # the stopped worker's replacement is up
+        assert await pool.run(Sleep(0.1), client="a", timeout=60) == 19  # suspect: aside from the start
+        assert await pool.run(Sleep(0.1), client="b", timeout=60) == 0
+
+    with_pool(snapshot, PoolLimits(workers=2, extra_workers=2, slow_after=30), body)
+
+
 def test_workers_are_cut_off_the_network(snapshot: Path):
     """Even a SERVICE call that got past the check reaches nothing from an embedded-store worker."""
     server = socket.create_server(("127.0.0.1", 0))

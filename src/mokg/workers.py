@@ -22,7 +22,11 @@ or running, and at most ``queue`` jobs wait in all: past either, 429 with ``Retr
 job that has run ``slow_after`` seconds is *moved aside*: its worker gets the lowest CPU
 priority (nice 19) and, up to ``extra_workers``, a fresh worker takes its place, so cheap
 queries keep being answered at full priority while slow ones finish with what CPU is left.
-Aside workers are retired when their job ends.
+Aside workers are retired when their job ends. A client whose request was stopped at a limit
+is *suspect* for ``suspect_for`` seconds: its next jobs start aside, and only when another
+worker stays free for everyone else — so clients that resend a query stopped at its time limit
+cannot take every worker for the half second before it is moved aside, nor for the second a
+fresh worker takes to start.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class PoolLimits:
     per_client: int = 4
     queue: int = 32
     slow_after: float = 0.5
+    suspect_for: float = 60.0
     memory_mb: int = 768
     stack_mb: int = 512
     isolate_network: bool = True
@@ -185,6 +190,7 @@ class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     started: float | None = None
+    ready: bool = False
     aside: bool = False
     stopped_for: MokgError | None = None
     busy: bool = field(default=False)
@@ -208,8 +214,9 @@ class WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
         self._idle: deque[_Worker] = deque()
-        self._waiters: deque[asyncio.Future[_Worker]] = deque()
+        self._waiters: deque[tuple[asyncio.Future[_Worker], bool]] = deque()
         self._per_client: Counter[str] = Counter()
+        self._suspects: dict[str, float] = {}
         self._isolated: bool | None = None
         self._closed = False
         self._first_ready = asyncio.Event()
@@ -235,9 +242,16 @@ class WorkerPool:
         if not self._idle and len(self._waiters) >= self.limits.queue:
             raise TooManyRequests(f"{len(self._waiters)} requests are waiting for a worker: try again soon", 2)
         self._per_client[client] += 1
+        suspect = self._suspects.get(client, 0) > self._loop.time()
         try:
-            worker = await self._acquire(timeout)
-            return await self._execute(worker, job, timeout)
+            worker = await self._acquire(timeout, suspect=suspect)
+            if suspect:
+                self._move_aside(worker)
+            try:
+                return await self._execute(worker, job, timeout)
+            except (QueryTimeout, MemoryLimit):
+                self._suspects[client] = self._loop.time() + self.limits.suspect_for
+                raise
         finally:
             self._per_client[client] -= 1
             if not self._per_client[client]:
@@ -302,6 +316,7 @@ class WorkerPool:
             self._remove(worker)
             return
         self._isolated = isolated if self._isolated is None else self._isolated and isolated
+        worker.ready = True
         self._first_ready.set()
         self._release(worker)
 
@@ -319,31 +334,54 @@ class WorkerPool:
 
     def _top_up(self) -> None:
         """Keep ``workers`` workers at full priority, within the ``extra_workers`` allowance."""
-        while (
-            not self._closed
-            and self._fresh() < self.limits.workers
-            and len(self._workers) < self.limits.workers + self.limits.extra_workers
-        ):
+        while not self._closed and self._fresh() < self.limits.workers and len(self._workers) < self._most():
             self._spawn()
 
     def _release(self, worker: _Worker) -> None:
-        """Hand an idle worker to the first request waiting, or keep it idle."""
+        """Make a worker idle, then hand idle workers to the requests waiting (see :meth:`_dispatch`)."""
         worker.busy = False
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                worker.busy = True
-                waiter.set_result(worker)
-                return
         self._idle.append(worker)
+        self._dispatch()
 
-    async def _acquire(self, timeout: float) -> _Worker:
-        if self._idle:
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting requests, first come first served, suspects last.
+
+        A suspect client's request takes a worker only while another one stays idle: for it, one
+        more worker is started if the allowance permits (and if it permits none, it is served all
+        the same).
+        """
+        while self._idle:
+            waiting = [(f, s) for f, s in self._waiters if not f.done()]
+            chosen = next((f for f, suspect in waiting if not suspect or len(self._idle) > 1), None)
+            if chosen is None and waiting:
+                if self.limits.extra_workers == 0:
+                    chosen = waiting[0][0]
+                elif all(w.ready for w in self._workers) and len(self._workers) < self._most():
+                    self._spawn()
+            if chosen is None:
+                return
+            worker = self._idle.popleft()
+            worker.busy = True
+            chosen.set_result(worker)
+
+    def _most(self) -> int:
+        return self.limits.workers + self.limits.extra_workers
+
+    def _move_aside(self, worker: _Worker) -> None:
+        """Run ``worker``'s job at the lowest CPU priority, and start a worker in its place."""
+        with contextlib.suppress(OSError):
+            _renice(worker.process.pid, 19)
+        worker.aside = True
+        self._top_up()
+
+    async def _acquire(self, timeout: float, *, suspect: bool = False) -> _Worker:
+        if len(self._idle) > (1 if suspect and self.limits.extra_workers else 0):
             worker = self._idle.popleft()
             worker.busy = True
             return worker
         waiter: asyncio.Future[_Worker] = self._loop.create_future()
-        self._waiters.append(waiter)
+        self._waiters.append((waiter, suspect))
+        self._dispatch()
         try:
             return await asyncio.wait_for(asyncio.shield(waiter), timeout)
         except (TimeoutError, asyncio.CancelledError) as error:
@@ -358,7 +396,7 @@ class WorkerPool:
             raise
         finally:
             with contextlib.suppress(ValueError):
-                self._waiters.remove(waiter)
+                self._waiters.remove((waiter, suspect))
 
     async def _readable(self, worker: _Worker, timeout: float) -> None:
         """Wait until ``worker`` has something to read (a reply, or the end of its pipe)."""
@@ -420,10 +458,7 @@ class WorkerPool:
                 if worker.started is None:
                     continue
                 if not worker.aside and now - worker.started > self.limits.slow_after:
-                    with contextlib.suppress(OSError):
-                        _renice(worker.process.pid, 19)
-                    worker.aside = True
-                    self._top_up()
+                    self._move_aside(worker)
                 resident = _resident_bytes(worker.process.pid)
                 if resident is not None and resident > limit:
                     worker.stopped_for = MemoryLimit(
