@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -22,6 +24,9 @@ import pytest
 from mokg.config import Settings
 from mokg.graph import open_store
 from mokg.store import EmbeddedStore
+
+# Commands run without --store keep their graph in a cache folder: the tests' own, not the user's.
+os.environ.setdefault("MOKG_CACHE_DIR", tempfile.mkdtemp(prefix="mokg-test-cache-"))
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent

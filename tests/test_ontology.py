@@ -69,7 +69,7 @@ def undeclared_terms(store: EmbeddedStore, ontology_graph: str = ONTOLOGY_GRAPH)
         f"""
         SELECT DISTINCT ?term WHERE {{
           GRAPH ?g {{ {{ ?term ?p ?o }} UNION {{ ?s ?term ?o }} UNION {{ ?s ?p ?term }} }}
-          FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{MOKG}"))
+          FILTER(isIRI(?term) && STRSTARTS(STR(?term), "{MOKG}") && STR(?term) != "{MOKG}")  # the namespace: VoID
           FILTER NOT EXISTS {{ GRAPH <{ontology_graph}> {{ ?term a ?kind }} }}
         }}""",
     )

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from pydantic import ValidationError
@@ -19,14 +20,18 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import open_store
-from mokg.importers import IMPORTERS, importer
-from mokg.importers.base import GENERATED_MARK, ImportContext, write
+from mokg.graph import cache_folder, cached_store, load_graph, open_store, recorded_stats
+from mokg.importers import IMPORTERS
 from mokg.loader import RELEASES, discover
-from mokg.releases import create_release
 from mokg.store import QueryResult, Store
-from mokg.validation import Report, check_files
 from mokg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from mokg.validation import Report
+
+# The commands import what only they need (validation, importers, releases, the site, the
+# service) when they run: rdflib and pyshacl alone take a second to import, and `mokg query`
+# on an unchanged graph answers in less.
 
 __all__ = ["build_parser", "main"]
 
@@ -50,23 +55,26 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _reading_store(args: argparse.Namespace) -> Store:
     """The store to read from.
 
-    The one ``mokg load`` left (refused if no load finished in it), else the bundled graph
-    loaded in memory.
+    The one ``--store`` names, as ``mokg load`` left it (refused if no load finished in it);
+    without ``--store``, the root's graph in the cache folder, loaded again only when a file
+    changed.
     """
     settings = _settings(args)
-    return open_store(settings, load=settings.store is None)
+    return open_store(settings, load=False) if settings.store else cached_store(settings)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Parse the ontology, shapes and data; write them and the derived facts to the store; report.
 
-    A store folder is replaced atomically: an interrupted load leaves the old store.
+    A store folder is replaced atomically: an interrupted load leaves the old store. Without
+    ``--store``, the load goes to the cache folder that the other commands read.
     """
     settings = _settings(args)
     started = time.perf_counter()
-    stats = open_store(settings).stats()
+    target = settings if settings.store else settings.model_copy(update={"store": str(cache_folder(settings))})
+    stats = load_graph(target).stats()
     seconds = time.perf_counter() - started
-    where = settings.store or "memory (use --store PATH to keep it)"
+    where = settings.store or f"the cache {target.store} (use --store PATH to name another)"
     files = len(discover(settings.root, settings.base_iri))
     print(
         f"loaded {files} files, {stats.quads - stats.derived} triples (+{stats.derived} derived) "
@@ -77,7 +85,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the number of quads, graphs and entities per mokg class."""
-    stats = _reading_store(args).stats()
+    store = _reading_store(args)
+    stats = recorded_stats(store, _settings(args).base_iri) or store.stats()
     print(f"triples  {stats.quads}")
     print(f"derived  {stats.derived}")
     print(f"graphs   {stats.graphs}")
@@ -160,6 +169,8 @@ def render_report_text(report: Report, base: str) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate the bundled graph or the given files; exit 1 on violations, 2 on unreadable input."""
+    from mokg.validation import check_files
+
     settings = _settings(args)
     report = check_files(settings, args.paths)
     if args.format == "json":
@@ -174,8 +185,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import openness data others publish; exit 1 when some input was bad or a written fact does not conform."""
+    from mokg.importers import importer
+    from mokg.importers.base import GENERATED_MARK, ImportContext, write
+    from mokg.validation import check_files
+
     settings = _settings(args)
-    context = ImportContext(open_store(settings), settings.base_iri)
+    context = ImportContext(_reading_store(args), settings.base_iri)
     result = importer(args.format)(args.paths, context)
     data_dir = args.out or settings.root / "data"
     header = f"{GENERATED_MARK} {args.format}` from the source's files; edit the source or the importer, not this file."
@@ -239,6 +254,8 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def cmd_release(args: argparse.Namespace) -> int:
     """Freeze the graph into an immutable, citable release snapshot under data/releases/."""
+    from mokg.releases import create_release
+
     settings = _settings(args)
     manifest = create_release(_reading_store(args), args.version, settings.root / RELEASES, settings.base_iri)
     print(
@@ -254,15 +271,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from mokg.service import create_app, serve
 
     settings = _settings(args)
-    remote = (settings.store or "").startswith(("http://", "https://"))
-    load = args.load if args.load is not None else not remote  # a shared store is loaded by `mokg load`
-    serve(create_app(settings, store=open_store(settings, load=load)), settings, log_level=args.log_level)
+    if settings.store:
+        remote = settings.store.startswith(("http://", "https://"))
+        load = args.load if args.load is not None else not remote  # a shared store is loaded by `mokg load`
+        store = open_store(settings, load=load)
+    elif args.load is None:
+        store = cached_store(settings)
+    else:
+        store = open_store(settings.model_copy(update={"store": str(cache_folder(settings))}), load=args.load)
+    serve(create_app(settings, store=store), settings, log_level=args.log_level)
     return 0
 
 
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--store", help="on-disk store folder, or an Oxigraph server URL (default: in memory, env MOKG_STORE)"
+        "--store",
+        help="on-disk store folder, or an Oxigraph server URL (env MOKG_STORE; default: the root's graph cached "
+        "on disk under MOKG_CACHE_DIR, loaded again when a file changes)",
     )
     parser.add_argument("--root", type=Path, help="folder with ontology/, shapes/, data/ (default: the bundled graph)")
     parser.add_argument("--base", help="base IRI of the entities (default: https://w3id.org/mokg/, env MOKG_BASE_IRI)")
@@ -326,8 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--load",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="load the graph into the store at start (default: yes, except for a remote store, which "
-        "`mokg load --store URL` loads once for every worker); --no-load serves what the store holds",
+        help="load the graph into the store at start (default: yes for a store folder; no for a remote store, "
+        "which `mokg load --store URL` loads once for every worker; without --store, only when a file changed "
+        "since the cached load); --no-load serves what the store holds",
     )
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-__all__ = ["DEFAULT_BASE_IRI", "Settings", "bundled_root"]
+__all__ = ["DEFAULT_BASE_IRI", "Settings", "bundled_root", "default_cache_dir"]
 
 DEFAULT_BASE_IRI = "https://w3id.org/mokg/"
 
@@ -29,6 +29,11 @@ def bundled_root() -> Path:
     return here.parents[1]
 
 
+def default_cache_dir() -> Path:
+    """Where commands keep the graphs they loaded: ``$XDG_CACHE_HOME/mokg``, else ``~/.cache/mokg``."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mokg"
+
+
 class Settings(BaseModel):
     """Configuration shared by the CLI and the service."""
 
@@ -39,6 +44,11 @@ class Settings(BaseModel):
     root: Path = Field(default_factory=bundled_root, description="Folder with ontology/, shapes/ and data/.")
     store: str | None = Field(
         None, description="On-disk store folder, or the URL of an Oxigraph server; in memory when unset."
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="Where commands keep the graph they loaded when no store is named, to reuse it while the files "
+        "are unchanged.",
     )
     host: str = "127.0.0.1"
     port: int = 8000

@@ -16,29 +16,43 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from mokg import __version__
+from mokg import __version__, statistics
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.loader import SourceFile, discover, load_files
+from mokg.loader import SourceFile, discover
 from mokg.rules import provenance, run_rules
-from mokg.store import EmbeddedStore, Store
-from mokg.validation import VALIDATION_GRAPH, Validator, result_triples
-from mokg.vocab import PREFIXES
+from mokg.store import EmbeddedStore, Stats, Store
+from mokg.vocab import MOKG, PREFIXES, VOID
 
 PROV = PREFIXES["prov"]
+_INTEGER = ox.NamedNode(f"{PREFIXES['xsd']}integer")
 
 #: The graph, under the base IRI, that marks a finished load (written last). Under the derived
 #: graphs: like the validation results, it is made by mokg, not asserted by a data file.
 LOAD_GRAPH = "graph/derived/load"
 
-__all__ = ["LOAD_GRAPH", "IncompleteStore", "connect", "is_complete", "load_graph", "open_store", "publish"]
+__all__ = [
+    "LOAD_GRAPH",
+    "IncompleteStore",
+    "cache_folder",
+    "cached_store",
+    "connect",
+    "fingerprint",
+    "is_complete",
+    "load_graph",
+    "open_store",
+    "publish",
+    "recorded_stats",
+]
 
 
 class IncompleteStore(MokgError):
@@ -88,15 +102,105 @@ def publish(store: Store, settings: Settings) -> list[SourceFile]:
     Returns the files loaded.
     """
     files = discover(settings.root, settings.base_iri)
-    quads = load_files(files, settings.base_iri)
-    store.replace(quads)  # drops the old load mark first: from here on, the store is incomplete
+    store.load(files, settings.base_iri)  # drops the old load mark first: from here on, the store is incomplete
     run_rules(store, settings.base_iri)
-    record_validation(store, files, quads, settings.base_iri)
-    mark = ox.NamedNode(f"{settings.base_iri}{LOAD_GRAPH}")
-    made_by = provenance(mark, ox.NamedNode(f"{settings.base_iri}data"), ox.NamedNode(f"{PROV}Plan"), _now())
-    label = ox.Triple(mark, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal(f"loaded by mokg {__version__}"))
-    store.replace_graph(mark, [ox.Quad(t.subject, t.predicate, t.object, mark) for t in [*made_by, label]])
+    record_validation(store, settings.base_iri)
+    statistics.record(store, settings.base_iri)
+    _mark(store, settings.base_iri, fingerprint(files, settings))
     return files
+
+
+def _mark(store: Store, base_iri: str, source_fingerprint: str) -> None:
+    """Write the load mark, last: provenance, the sources' fingerprint and the store's counts.
+
+    The counts include the mark itself (its triples are counted before they are written and
+    added), so that what a server reads back equals what :meth:`Store.stats` would count.
+    """
+    mark = ox.NamedNode(f"{base_iri}{LOAD_GRAPH}")
+    facts = [
+        *provenance(mark, ox.NamedNode(f"{base_iri}data"), ox.NamedNode(f"{PROV}Plan"), _now()),
+        ox.Triple(mark, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal(f"loaded by mokg {__version__}")),
+        ox.Triple(mark, MOKG.sourceFingerprint, ox.Literal(source_fingerprint)),
+    ]
+    counted = store.stats()
+    size = len(facts) + 3  # and the three counts
+    counts = {
+        "quadCount": counted.quads + size,
+        "derivedQuadCount": counted.derived + size,
+        "graphCount": counted.graphs + 1,
+    }
+    facts += [ox.Triple(mark, MOKG[name], ox.Literal(str(value), datatype=_INTEGER)) for name, value in counts.items()]
+    store.replace_graph(mark, [ox.Quad(t.subject, t.predicate, t.object, mark) for t in facts])
+
+
+def fingerprint(files: list[SourceFile], settings: Settings) -> str:
+    """What identifies the sources of a load: their paths, sizes and modification times, base IRI, mokg version.
+
+    The same files, untouched, give the same fingerprint (a ``make``-style check: an edit
+    changes the modification time).
+    """
+    digest = hashlib.sha256(f"{__version__}\n{settings.base_iri}\n".encode())
+    for source in files:
+        stat = source.path.stat()
+        digest.update(f"{source.graph.value}\t{stat.st_size}\t{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def cached_store(settings: Settings) -> Store:
+    """The store a command reads when it names none: the root's graph kept on disk in the cache folder.
+
+    Reused as long as the sources' fingerprint is the one it was loaded from (``mokg query`` on
+    unchanged data opens it in a fraction of a second instead of loading for seconds); loaded
+    again, atomically, when a file changed. Two commands that find it stale at once load it once.
+    """
+    folder = cache_folder(settings)
+    current = fingerprint(discover(settings.root, settings.base_iri), settings)
+    if _fingerprint_of(folder, settings.base_iri) != current:
+        _load_folder(settings, folder, unless=current)
+    return EmbeddedStore(folder, read_only=True)
+
+
+def cache_folder(settings: Settings) -> Path:
+    """Where the cached store of the settings' root and base IRI lives, under ``settings.cache_dir``."""
+    key = hashlib.sha256(f"{settings.root.resolve()}\n{settings.base_iri}".encode()).hexdigest()[:16]
+    return settings.cache_dir / key
+
+
+def _fingerprint_of(folder: Path, base_iri: str) -> str | None:
+    """The sources fingerprint of the finished load in the store folder, if there is one."""
+    if not folder.is_dir():
+        return None
+    try:
+        store = EmbeddedStore(folder, read_only=True)
+    except OSError:
+        return None
+    mark = ox.NamedNode(f"{base_iri}{LOAD_GRAPH}")
+    rows = list(store.query(f"SELECT ?f WHERE {{ GRAPH {mark} {{ {mark} mokg:sourceFingerprint ?f }} }}"))
+    return rows[0]["f"].value if rows else None
+
+
+def recorded_stats(store: Store, base_iri: str) -> Stats | None:
+    """The counts the load recorded (the load mark's, the classes of the recorded VoID partitions), or ``None``."""
+    mark = ox.NamedNode(f"{base_iri}{LOAD_GRAPH}")
+    rows = list(
+        store.query(
+            f"SELECT ?quads ?derived ?graphs WHERE {{ GRAPH {mark} {{ {mark} mokg:quadCount ?quads ; "
+            "mokg:derivedQuadCount ?derived ; mokg:graphCount ?graphs } }"
+        )
+    )
+    void = statistics.recorded(store, base_iri)
+    if len(rows) != 1 or void is None:
+        return None
+    partitions: dict[str, dict[str, str]] = {}
+    for triple in void:
+        if triple.predicate in (VOID["class"], VOID.entities) and "#class-" in triple.subject.value:
+            partitions.setdefault(triple.subject.value, {})[triple.predicate.value] = triple.object.value
+    classes = {
+        row[VOID["class"].value].removeprefix(str(MOKG)): int(row[VOID.entities.value])
+        for row in sorted(partitions.values(), key=lambda row: row[VOID["class"].value])
+    }
+    row = rows[0]
+    return Stats(int(row["quads"].value), int(row["graphs"].value), int(row["derived"].value), classes)
 
 
 def is_complete(store: Store, base_iri: str) -> bool:
@@ -109,20 +213,25 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def record_validation(store: Store, files: list[SourceFile], quads: list[ox.Quad], base_iri: str) -> None:
+def record_validation(store: Store, base_iri: str) -> None:
     """Check the loaded graph's claims and keep the results in the store, so records can show them.
 
     Only the SPARQL-based shapes run here (every claim rule, and the SPARQL warnings on
-    components): they take about a second on the bundled graph, where pyshacl's SHACL Core
-    checks of every record take ten. Those structural checks are `mokg validate`'s job, run in CI.
+    components), over the store itself: they take about a second on the bundled graph, where
+    pyshacl's SHACL Core checks of every record take ten. Those structural checks are
+    `mokg validate`'s job, run in CI.
     """
-    shapes = {f.graph for f in files if f.graph.value.startswith(f"{base_iri}graph/shapes/")}
-    validator = Validator.from_quads([q for q in quads if q.graph_name in shapes])
-    report = validator.validate([q for q in quads if q.graph_name not in shapes], core=False)
+    # Imported here: rdflib and pyshacl take a second to import, which `mokg query` need not pay.
+    from mokg.validation import VALIDATION_GRAPH, Validator, result_triples
+
+    validator = Validator.from_quads(store.graphs_under(f"{base_iri}graph/shapes/"))
+    report = validator.validate_store(store)
     graph = ox.NamedNode(f"{base_iri}{VALIDATION_GRAPH}")
     made_by = provenance(graph, ox.NamedNode(f"{base_iri}shapes"), ox.NamedNode(f"{PROV}Plan"), _now())
-    triples = result_triples(report) + made_by
-    store.replace_graph(graph, [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples])
+    with tempfile.TemporaryFile() as buffer:
+        ox.serialize(result_triples(report) + made_by, buffer, format=ox.RdfFormat.N_TRIPLES)
+        buffer.seek(0)
+        store.write_graph(graph, buffer)
 
 
 def connect(location: str, *, read_only: bool = False) -> Store:
@@ -156,11 +265,13 @@ def _is_store_folder(folder: Path) -> bool:
     return not names or "CURRENT" in names
 
 
-def _load_folder(settings: Settings, folder: Path) -> None:
+def _load_folder(settings: Settings, folder: Path, *, unless: str | None = None) -> None:
     """Build the store in ``{folder}.partial-{pid}``, then swap it in for ``folder`` (see the module).
 
-    One load at a time per folder (``{folder}.lock``). What an earlier, killed load left is
-    cleaned first; an old store it had moved aside is moved back if ``folder`` is missing.
+    One load at a time per folder (``{folder}.lock``). With ``unless`` (a sources fingerprint),
+    wait for another load instead of failing, and do nothing if the folder then holds a load of
+    those sources. What an earlier, killed load left is cleaned first; an old store it had
+    moved aside is moved back if ``folder`` is missing.
     """
     folder = folder.resolve()
     if folder.exists() and not (folder.is_dir() and _is_store_folder(folder)):
@@ -168,9 +279,11 @@ def _load_folder(settings: Settings, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     with open(folder.with_name(f"{folder.name}.lock"), "w") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if unless else fcntl.LOCK_NB))
         except BlockingIOError:
             raise MokgError(f"another `mokg load` is writing {folder}: wait for it to end") from None
+        if unless is not None and _fingerprint_of(folder, settings.base_iri) == unless:
+            return
         for partial in folder.parent.glob(f"{folder.name}.partial-*"):
             shutil.rmtree(partial, ignore_errors=True)
         for old in sorted(folder.parent.glob(f"{folder.name}.old-*")):

@@ -16,13 +16,23 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
 
 from mokg.errors import LoadError, PayloadTooLarge
 from mokg.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
 from mokg.untrusted import check_rdf
 
-__all__ = ["FORMATS", "RELEASES", "SourceFile", "discover", "graph_name", "load_files", "parse_bytes", "parse_file"]
+__all__ = [
+    "FORMATS",
+    "RELEASES",
+    "SourceFile",
+    "discover",
+    "graph_name",
+    "load_files",
+    "load_into",
+    "parse_bytes",
+    "parse_file",
+]
 
 #: File suffixes mokg reads, and their formats (``.json`` is JSON-LD, ``.owl`` RDF/XML).
 FORMATS: dict[str, RdfFormat] = {
@@ -128,3 +138,37 @@ def load_files(files: Sequence[SourceFile] | Iterable[SourceFile], base_iri: str
     for source in files:
         quads.extend(parse_file(source.path, base_iri, source.graph))
     return quads
+
+
+#: Formats pyoxigraph reads straight from the file into the store: they cannot name a graph of
+#: their own (JSON-LD and RDF/XML go through :func:`parse_file`, which refuses named graphs and
+#: checks their nesting first).
+_STREAMED = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES)
+
+#: Files from this size up are bulk-loaded (written as new files of the on-disk store, no
+#: transaction); smaller ones are loaded in a transaction each: 2,000 small files bulk-loaded
+#: into RocksDB took 32 s, loaded 0.6 s.
+BULK_BYTES = 8_000_000
+
+
+def load_into(store: Store, files: Iterable[SourceFile], base_iri: str) -> None:
+    """Add every file to ``store``, each into its named graph, without holding them in memory.
+
+    Turtle and N-Triples are read by pyoxigraph from the file itself (a million models load
+    without becoming Python objects; large files with its bulk loader); the other formats are
+    parsed first. The first bad file raises :class:`LoadError` (file, line, column) with the
+    store partly written: load into a fresh store and swap it in only when this returns, as
+    :mod:`mokg.store` does.
+    """
+    for source in files:
+        rdf_format = FORMATS.get(source.path.suffix)
+        if rdf_format not in _STREAMED:
+            store.bulk_extend(parse_file(source.path, base_iri, source.graph))
+            continue
+        try:
+            read = store.bulk_load if source.path.stat().st_size >= BULK_BYTES else store.load
+            read(path=source.path, format=rdf_format, base_iri=base_iri, to_graph=source.graph)
+        except SyntaxError as error:
+            raise LoadError(error.msg, path=source.path, line=error.lineno, column=error.offset) from None
+        except (OSError, ValueError) as error:
+            raise LoadError(getattr(error, "strerror", None) or str(error), path=source.path) from None

@@ -48,8 +48,9 @@ import pyoxigraph as ox
 from mokg import __version__
 from mokg.errors import MokgError
 from mokg.formats import GZIP, JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Format, serialize
+from mokg.statistics import DATA_LICENSE, dataset_iri, source_details, void_statistics
 from mokg.store import EmbeddedStore, Store
-from mokg.vocab import MOKG, PREFIXES
+from mokg.vocab import PREFIXES, VOID
 
 __all__ = [
     "DUMP_BASE",
@@ -79,7 +80,6 @@ __all__ = [
     "validate_version",
     "version_links",
     "void_description",
-    "void_statistics",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -127,10 +127,10 @@ _RDF = PREFIXES["rdf"]
 _XSD = PREFIXES["xsd"]
 _DCAT = PREFIXES["dcat"]
 _DCTERMS = PREFIXES["dcterms"]
-_VOID = "http://rdfs.org/ns/void#"
+_VOID = str(VOID)
 _SPDX_RDF = "http://spdx.org/rdf/terms#"
 _IANA = "https://www.iana.org/assignments/media-types/"
-_DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
+_DATA_LICENSE = DATA_LICENSE
 
 #: Prefixes for serializing VoID (``spdx:`` is taken by the SPDX licence list, so the SPDX 2
 #: RDF terms used for checksums get ``spdxrdf:``).
@@ -202,11 +202,6 @@ def release_dataset_iri(base_iri: str, version: str) -> str:
 def release_download_url(base_iri: str, version: str) -> str:
     """Where a release's N-Quads file is downloaded: ``{base}release/{version}/mokg-{version}.nq.gz``."""
     return f"{release_dataset_iri(base_iri, version)}/mokg-{version}.nq.gz"
-
-
-def dataset_iri(base_iri: str) -> str:
-    """The IRI of the living mokg dataset in its VoID description: ``{base}void#dataset``."""
-    return f"{base_iri}void#dataset"
 
 
 # --------------------------------------------------------------------------------------------
@@ -597,61 +592,6 @@ def make_dumps(store: Store, folder: Path) -> list[Dump]:
 # --------------------------------------------------------------------------------------------
 
 
-def _counts(store: Store, query: str) -> dict[str, int]:
-    """The integers of the single row an aggregate query answers, by variable name."""
-    solutions = store.query(query)
-    row = next(iter(solutions))
-    return {variable.value: int(row[variable].value) for variable in solutions.variables}
-
-
-def _statistics(store: Store, base_iri: str) -> dict[str, int]:
-    """VoID's statistics of the union graph, by SPARQL aggregates."""
-    totals = _counts(
-        store,
-        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) (COUNT(DISTINCT ?p) AS ?properties) "
-        "(COUNT(DISTINCT ?o) AS ?distinctObjects) "
-        "WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
-    )
-    base = str(ox.Literal(base_iri))
-    entities = _counts(
-        store,
-        "SELECT (COUNT(DISTINCT ?s) AS ?entities) "
-        f"WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }}",
-    )
-    classes = _counts(store, "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { ?x a ?c }")
-    return {**totals, **entities, **classes}
-
-
-def _class_partitions(store: Store) -> list[tuple[str, int]]:
-    rows = store.query(
-        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
-        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }} GROUP BY ?class ORDER BY ?class'
-    )
-    return [(row["class"].value, int(row["n"].value)) for row in rows]
-
-
-def _vocabularies(store: Store) -> list[str]:
-    """The known vocabularies (:data:`mokg.vocab.PREFIXES`) whose terms are used as property or class."""
-    rows = store.query("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }")
-    used = {row["t"].value for row in rows}
-    known = sorted(set(PREFIXES.values()), key=len, reverse=True)
-    found = set()
-    for term in used:
-        for namespace in known:
-            if term.startswith(namespace):
-                found.add(namespace)
-                break
-    return sorted(found)
-
-
-def _examples(store: Store) -> list[str]:
-    examples = []
-    for cls in ("Model", "Dataset"):
-        rows = list(store.query(f"SELECT ?e WHERE {{ ?e a mokg:{cls} FILTER(isIRI(?e)) }} ORDER BY ?e LIMIT 1"))
-        examples.extend(row["e"].value for row in rows)
-    return examples
-
-
 def _distribution(
     node: ox.NamedNode, url: str, media: Format, compression: Format | None, sha256: str, size: int, title: str
 ) -> list[ox.Triple]:
@@ -672,54 +612,6 @@ def _distribution(
     ]
     if compression:
         triples.append(ox.Triple(node, _iri(f"{_DCAT}compressFormat"), _iri(f"{_IANA}{compression.media_type}")))
-    return triples
-
-
-def _sources(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
-    """The sources the graph quotes or imports (articles, the Index, the Tool…) with their citations."""
-    rows = store.query(
-        """SELECT ?source ?label ?citation ?license WHERE {
-             ?source a mokg:Source ; rdfs:label ?label .
-             OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
-             OPTIONAL { ?source dcterms:license ?license } }"""
-    )
-    triples = []
-    for row in rows:
-        source = row["source"]
-        triples += [
-            ox.Triple(dataset, _iri(f"{_DCTERMS}source"), source),
-            ox.Triple(source, _iri(f"{PREFIXES['rdfs']}label"), row["label"]),
-        ]
-        for name, term in (("bibliographicCitation", row["citation"]), ("license", row["license"])):
-            if term is not None:
-                triples.append(ox.Triple(source, _iri(f"{_DCTERMS}{name}"), term))
-    return triples
-
-
-def void_statistics(store: Store, base_iri: str) -> list[ox.Triple]:
-    """What VoID says of the living graph's content: statistics, class partitions, examples, sources, vocabularies.
-
-    Every statistic is a SPARQL aggregate over the whole graph: compute this once per load,
-    not per request, and pass it to :func:`void_description`.
-    """
-    dataset = _iri(dataset_iri(base_iri))
-
-    def void(name: str) -> ox.NamedNode:
-        return _iri(f"{_VOID}{name}")
-
-    triples = [ox.Triple(dataset, void(name), _integer(value)) for name, value in _statistics(store, base_iri).items()]
-    for cls, count in _class_partitions(store):
-        partition = _iri(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
-        triples += [
-            ox.Triple(dataset, void("classPartition"), partition),
-            ox.Triple(partition, void("class"), _iri(cls)),
-            ox.Triple(partition, void("entities"), _integer(count)),
-        ]
-    for example in _examples(store):
-        triples.append(ox.Triple(dataset, void("exampleResource"), _iri(example)))
-    triples += _sources(store, dataset)
-    for vocabulary in _vocabularies(store):
-        triples.append(ox.Triple(dataset, void("vocabulary"), _iri(vocabulary)))
     return triples
 
 
@@ -767,6 +659,7 @@ def void_description(
         ox.Triple(dataset, _iri(f"{_DCAT}landingPage"), _iri(base_iri)),
         ox.Triple(dataset, _iri(f"{_DCTERMS}isPartOf"), _iri(base_iri)),
         *(statistics if statistics is not None else void_statistics(store, base_iri)),
+        *source_details(store),
     ]
     for dump in dumps:
         url = f"{download_base}{dump.filename}"

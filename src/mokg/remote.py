@@ -226,15 +226,20 @@ class RemoteStore(Store):
 
     def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
         """PUT ``quads`` as the triples of ``graph``, or DELETE the graph when there are none."""
-        store_url = _with_params(self._needs(self.store_url, "store_url"), {"graph": graph.value})
-        if not quads:
-            with contextlib.suppress(_NotFound):  # no such graph: it is already empty
-                self._send(urllib.request.Request(store_url, method="DELETE"), store_url)
-            return
         triples = (ox.Triple(quad.subject, quad.predicate, quad.object) for quad in quads)
         with tempfile.TemporaryFile() as body:
             ox.serialize(triples, body, format=ox.RdfFormat.N_TRIPLES)
-            self._upload("PUT", store_url, body, "application/n-triples")
+            self.write_graph(graph, body)
+
+    def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
+        """PUT the N-Triples of ``ntriples`` as the content of ``graph`` (DELETE it when empty)."""
+        store_url = _with_params(self._needs(self.store_url, "store_url"), {"graph": graph.value})
+        ntriples.seek(0, 2)
+        if ntriples.tell() == 0:
+            with contextlib.suppress(_NotFound):  # no such graph: it is already empty
+                self._send(urllib.request.Request(store_url, method="DELETE"), store_url)
+            return
+        self._upload("PUT", store_url, ntriples, "application/n-triples")
 
     def _update(self, update_url: str, update: str) -> None:
         request = urllib.request.Request(

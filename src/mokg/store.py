@@ -18,10 +18,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
 from mokg.errors import QueryError
+from mokg.loader import SourceFile, load_files, load_into
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
 __all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "declares_dataset"]
@@ -101,6 +103,17 @@ class Store(ABC):
         """Make ``quads`` (all in ``graph``) the whole content of one named graph."""
 
     @abstractmethod
+    def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
+        """Make the N-Triples read from ``ntriples`` (a binary file at its start) the whole content of ``graph``.
+
+        The way derived facts are written: streamed, never a list of Python objects.
+        """
+
+    def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
+        """Make ``files`` (each into its named graph) the whole content of the store, all or nothing."""
+        self.replace(load_files(files, base_iri))
+
+    @abstractmethod
     def query(
         self,
         sparql: str,
@@ -138,9 +151,10 @@ class Store(ABC):
 class EmbeddedStore(Store):
     """pyoxigraph in this process: in memory by default, on disk when given a folder.
 
-    In memory, :meth:`replace` builds a new store and swaps it in, so readers never see a
-    half-loaded graph and a failed load keeps the old one. On disk, quads are parsed before
-    the store is touched (see :func:`mokg.loader.load_files`), then written with a bulk load.
+    In memory, :meth:`replace` and :meth:`load` build a new store and swap it in, so readers
+    never see a half-loaded graph and a failed load keeps the old one. On disk they clear the
+    store and write into it: an on-disk store is loaded as a fresh folder that is renamed into
+    place once complete (:mod:`mokg.graph`).
     """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
@@ -183,11 +197,28 @@ class EmbeddedStore(Store):
                 self._store.bulk_extend(quads)
                 self._store.flush()
 
+    def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
+        with self._lock:
+            if self.path is None:
+                fresh = ox.Store()
+                load_into(fresh, files, base_iri)
+                self._store = fresh
+            else:
+                self._store.clear()
+                load_into(self._store, files, base_iri)
+                self._store.flush()
+
     def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
         with self._lock:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+
+    def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
+        with self._lock:
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def query(
         self,

@@ -32,6 +32,7 @@ from mokg.config import Settings
 from mokg.errors import LoadError, MokgError, PayloadTooLarge
 from mokg.formats import JSON_LD, N_TRIPLES, TURTLE, by_media
 from mokg.loader import SourceFile, discover, graph_name, load_files, parse_bytes
+from mokg.store import EmbeddedStore, Store
 from mokg.vocab import MOKG
 from mokg.workers import WorkerContext
 
@@ -181,14 +182,13 @@ def _text(term: object) -> str | None:
     return str(term)
 
 
-def _kinds(store: ox.Store, nodes: set[str]) -> dict[str, str]:
+def _kinds(store: Store, nodes: set[str]) -> dict[str, str]:
     """The mokg class of each node (its local name), for reports and for telling claims from facts."""
     if not nodes:
         return {}
     rows = store.query(
         f"SELECT ?node ?class WHERE {{ VALUES ?node {{ {_iris(nodes)} }} ?node a ?class "
-        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}',
-        use_default_graph_as_union=True,
+        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}'
     )
     return {row["node"].value: row["class"].value.removeprefix(str(MOKG)) for row in rows}
 
@@ -315,28 +315,40 @@ class Validator:
         """
         if focus_nodes is not None and not focus_nodes:
             return Report(())
-        store = ox.Store()
-        store.bulk_extend(quads)
+        store = EmbeddedStore()
+        store.replace(quads)
         if not core:
             findings = []
         elif focus_nodes is None:
             findings = self._core_findings(to_rdflib(quads))
         else:
             if with_dependents:
-                dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
+                dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes))
                 found = {term.value for row in dependents for term in (row["model"], row["claim"]) if term is not None}
                 focus_nodes = sorted(set(focus_nodes) | found)
             # pyshacl's own focus_nodes also restricts nested shapes to the focus nodes, which
             # miscounts qualified values and skips checks on values. Instead, validate the focus
             # nodes' neighbourhood whole, and keep the results about the focus nodes.
-            neighbourhood = store.query(_CONTEXT_QUERY % _iris(focus_nodes), use_default_graph_as_union=True)
+            neighbourhood = store.query(_CONTEXT_QUERY % _iris(focus_nodes))
             graph = to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in neighbourhood)
             wanted = set(focus_nodes)
             findings = [f for f in self._core_findings(graph) if f.focus in wanted]
+        return self._report(store, findings, focus_nodes, sources or {})
+
+    def validate_store(self, store: Store) -> Report:
+        """The SPARQL constraints (every claim rule) over a whole loaded store, where it is.
+
+        What the load records (:func:`mokg.graph.publish`): no copy of the graph is made, so it
+        scales with the store, not with Python's memory. SHACL Core is ``mokg validate``'s job.
+        """
+        return self._report(store, [], None, {})
+
+    def _report(
+        self, store: Store, findings: list[Finding], focus_nodes: Sequence[str] | None, sources: dict[str, str]
+    ) -> Report:
         for constraint in self._sparql:
             findings.extend(self._sparql_findings(store, constraint, focus_nodes))
         kinds = _kinds(store, {f.focus for f in findings})
-        sources = sources or {}
         located = {replace(f, source=sources.get(f.focus), kind=kinds.get(f.focus)) for f in findings}
         return Report(tuple(sorted(located)))
 
@@ -366,7 +378,7 @@ class Validator:
         return findings
 
     def _sparql_findings(
-        self, store: ox.Store, constraint: _SparqlConstraint, focus_nodes: Sequence[str] | None
+        self, store: Store, constraint: _SparqlConstraint, focus_nodes: Sequence[str] | None
     ) -> list[Finding]:
         select = constraint.select.replace("$this", "?this")
         targets = " UNION ".join(
@@ -376,7 +388,7 @@ class Validator:
         if focus_nodes is not None:
             focus = "VALUES ?this { " + " ".join(f"<{node}>" for node in focus_nodes) + " }"
         query = f"{constraint.prefixes}SELECT * WHERE {{ {focus} {targets} {{ {select} }} }}"
-        solutions = store.query(query, use_default_graph_as_union=True)
+        solutions = store.query(query)
         names = [variable.value for variable in solutions.variables]
         findings = []
         for row in solutions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-__all__ = ["DERIVED_GRAPHS", "MOKG", "PREFIXES", "Namespace"]
+__all__ = ["DERIVED_GRAPHS", "MOKG", "PREFIXES", "VOID", "Namespace"]
 
 
 class Namespace(str):
@@ -20,6 +20,7 @@ class Namespace(str):
 
 
 MOKG = Namespace("https://w3id.org/mokg/ontology#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 #: Prefixes offered to every SPARQL query and used when serializing.
 PREFIXES: dict[str, str] = {

@@ -23,10 +23,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mokg import statistics
 from mokg.config import Settings
+from mokg.graph import recorded_stats
 from mokg.loader import RELEASES
 from mokg.records import load_context
-from mokg.releases import Dump, Releases, make_dumps, void_description, void_statistics
+from mokg.releases import Dump, Releases, make_dumps, void_description
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.workers import PoolLimits, PoolStatus, WorkerPool
 
@@ -59,7 +61,7 @@ class AppState:
     def open(cls, settings: Settings, store: Store) -> AppState:
         """Count what pages show, once, and make the private folder."""
         _remove_leftovers()
-        stats = store.stats()
+        stats = recorded_stats(store, settings.base_iri) or store.stats()
         graphs = sorted(row["g"].value for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
         return cls(
             settings=settings,
@@ -122,7 +124,10 @@ class AppState:
         async with self._build_lock:
             if self._void_statistics is None:
                 base = self.settings.base_iri
-                self._void_statistics = await asyncio.to_thread(void_statistics, self.store, base)
+                recorded = await asyncio.to_thread(statistics.recorded, self.store, base)
+                self._void_statistics = recorded or await asyncio.to_thread(
+                    statistics.void_statistics, self.store, base
+                )
         releases = await asyncio.to_thread(self.releases.list)
         return void_description(self.store, self.settings.base_iri, dumps, releases, statistics=self._void_statistics)
 

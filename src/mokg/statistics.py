@@ -1,0 +1,170 @@
+"""What a loaded graph holds, counted once, when it is loaded, and kept in the store.
+
+VoID's statistics of the union graph (triples, entities, distinct subjects and objects,
+classes, properties, one class partition per mokg class, examples, sources, vocabularies) are
+SPARQL aggregates over the whole graph: seconds for the bundled graph, minutes for a million
+models. :func:`record` computes them at load time into the graph
+``{base}graph/derived/statistics``; :func:`recorded` reads them back, which the service does at
+start instead of recounting (``/void``, ``/stats`` and ``/health`` then cost a lookup).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from mokg.rules import provenance
+from mokg.store import Store
+from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES, VOID
+
+__all__ = [
+    "DATA_LICENSE",
+    "STATISTICS_GRAPH",
+    "dataset_iri",
+    "record",
+    "recorded",
+    "source_details",
+    "void_statistics",
+]
+
+#: The licence of mokg's data (CC-BY-4.0).
+DATA_LICENSE = "http://spdx.org/licenses/CC-BY-4.0"
+
+#: The graph, under the base IRI, of the recorded statistics.
+STATISTICS_GRAPH = f"{DERIVED_GRAPHS}statistics"
+
+
+def dataset_iri(base_iri: str) -> str:
+    """The IRI of the living mokg dataset in its VoID description: ``{base}void#dataset``."""
+    return f"{base_iri}void#dataset"
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(f"{PREFIXES['xsd']}integer"))
+
+
+def _counts(store: Store, query: str) -> dict[str, int]:
+    """The integers of the single row an aggregate query answers, by variable name."""
+    solutions = store.query(query)
+    row = next(iter(solutions))
+    return {variable.value: int(row[variable].value) for variable in solutions.variables}
+
+
+def _statistics(store: Store, base_iri: str) -> dict[str, int]:
+    """VoID's statistics of the union graph, by SPARQL aggregates."""
+    totals = _counts(
+        store,
+        "SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects) (COUNT(DISTINCT ?p) AS ?properties) "
+        "(COUNT(DISTINCT ?o) AS ?distinctObjects) "
+        "WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } }",
+    )
+    base = str(ox.Literal(base_iri))
+    entities = _counts(
+        store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?entities) "
+        f"WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), {base})) }}",
+    )
+    classes = _counts(store, "SELECT (COUNT(DISTINCT ?c) AS ?classes) WHERE { ?x a ?c }")
+    return {**totals, **entities, **classes}
+
+
+def _class_partitions(store: Store) -> list[tuple[str, int]]:
+    rows = store.query(
+        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
+        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }} GROUP BY ?class ORDER BY ?class'
+    )
+    return [(row["class"].value, int(row["n"].value)) for row in rows]
+
+
+def _vocabularies(store: Store) -> list[str]:
+    """The known vocabularies (:data:`mokg.vocab.PREFIXES`) whose terms are used as property or class."""
+    rows = store.query("SELECT DISTINCT ?t WHERE { { ?s ?t ?o } UNION { ?s a ?t } FILTER(isIRI(?t)) }")
+    used = {row["t"].value for row in rows}
+    known = sorted(set(PREFIXES.values()), key=len, reverse=True)
+    found = set()
+    for term in used:
+        for namespace in known:
+            if term.startswith(namespace):
+                found.add(namespace)
+                break
+    return sorted(found)
+
+
+def _examples(store: Store) -> list[str]:
+    examples = []
+    for cls in ("Model", "Dataset"):
+        rows = list(store.query(f"SELECT ?e WHERE {{ ?e a mokg:{cls} FILTER(isIRI(?e)) }} ORDER BY ?e LIMIT 1"))
+        examples.extend(row["e"].value for row in rows)
+    return examples
+
+
+_SOURCES = """SELECT ?source ?label ?citation ?license WHERE {
+  ?source a mokg:Source ; rdfs:label ?label .
+  OPTIONAL { ?source dcterms:bibliographicCitation ?citation }
+  OPTIONAL { ?source dcterms:license ?license } }"""
+
+
+def source_details(store: Store) -> list[ox.Triple]:
+    """The sources the graph quotes or imports (articles, the Index, the Tool…) with their citations.
+
+    Not recorded with the statistics: copies of the sources' own triples in another graph would
+    be seen twice by every query over the union of the graphs.
+    """
+    triples = []
+    for row in store.query(_SOURCES):
+        source = row["source"]
+        triples.append(ox.Triple(source, ox.NamedNode(f"{PREFIXES['rdfs']}label"), row["label"]))
+        for name, term in (("bibliographicCitation", row["citation"]), ("license", row["license"])):
+            if term is not None:
+                triples.append(ox.Triple(source, ox.NamedNode(f"{PREFIXES['dcterms']}{name}"), term))
+    return triples
+
+
+def void_statistics(store: Store, base_iri: str) -> list[ox.Triple]:
+    """What VoID says of the living graph's content: statistics, class partitions, examples, sources, vocabularies.
+
+    Every statistic is a SPARQL aggregate over the whole graph: compute this once per load,
+    not per request, and pass it to :func:`void_description`.
+    """
+    dataset = ox.NamedNode(dataset_iri(base_iri))
+    void = VOID.__getitem__
+
+    triples = [ox.Triple(dataset, void(name), _integer(value)) for name, value in _statistics(store, base_iri).items()]
+    for cls, count in _class_partitions(store):
+        partition = ox.NamedNode(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
+        triples += [
+            ox.Triple(dataset, void("classPartition"), partition),
+            ox.Triple(partition, void("class"), ox.NamedNode(cls)),
+            ox.Triple(partition, void("entities"), _integer(count)),
+        ]
+    for example in _examples(store):
+        triples.append(ox.Triple(dataset, void("exampleResource"), ox.NamedNode(example)))
+    source = ox.NamedNode(f"{PREFIXES['dcterms']}source")
+    triples += [ox.Triple(dataset, source, row["source"]) for row in store.query(_SOURCES)]
+    for vocabulary in _vocabularies(store):
+        triples.append(ox.Triple(dataset, void("vocabulary"), ox.NamedNode(vocabulary)))
+    return triples
+
+
+def record(store: Store, base_iri: str) -> None:
+    """Compute :func:`void_statistics` and keep them in the store's statistics graph (replacing it)."""
+    graph = ox.NamedNode(f"{base_iri}{STATISTICS_GRAPH}")
+    made_by = provenance(graph, ox.NamedNode(f"{base_iri}void"), ox.NamedNode(f"{PREFIXES['prov']}Plan"), _now())
+    with tempfile.TemporaryFile() as buffer:
+        ox.serialize(void_statistics(store, base_iri) + made_by, buffer, format=ox.RdfFormat.N_TRIPLES)
+        buffer.seek(0)
+        store.write_graph(graph, buffer)
+
+
+def recorded(store: Store, base_iri: str) -> list[ox.Triple] | None:
+    """The statistics :func:`record` kept (what :func:`void_statistics` gave then), or ``None`` when there are none."""
+    graph = ox.NamedNode(f"{base_iri}{STATISTICS_GRAPH}")
+    made_by = {graph.value, f"{graph.value}#run", f"{base_iri}void"}
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return [t for t in triples if t.subject.value not in made_by] or None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
