@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import concurrent.futures
 import contextlib
 import os
@@ -25,8 +26,11 @@ from mokg.config import Settings
 from mokg.graph import open_store
 from mokg.store import EmbeddedStore
 
-# Commands run without --store keep their graph in a cache folder: the tests' own, not the user's.
-os.environ.setdefault("MOKG_CACHE_DIR", tempfile.mkdtemp(prefix="mokg-test-cache-"))
+# Commands run without --store keep their graph in a cache folder: the tests' own, not the user's,
+# removed when the run ends.
+if "MOKG_CACHE_DIR" not in os.environ:
+    os.environ["MOKG_CACHE_DIR"] = tempfile.mkdtemp(prefix="mokg-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["MOKG_CACHE_DIR"], ignore_errors=True)
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -184,13 +188,18 @@ def run_async(coroutine: Coroutine[object, object, T]) -> T:
 
 
 @contextlib.contextmanager
-def live_server(app, settings) -> Iterator[str]:
+def live_server(app, settings, protocol=None) -> Iterator[str]:
     """``app`` served by mokg's own server (uvicorn with its limits) in a thread; yields its URL."""
     import uvicorn
 
-    from mokg.service.server import uvicorn_config
+    from mokg.service.server import GuardedHttpTools, uvicorn_config
 
-    config = uvicorn_config(app, settings.model_copy(update={"port": free_port()}), log_level="warning")
+    config = uvicorn_config(
+        app,
+        settings.model_copy(update={"port": free_port()}),
+        log_level="warning",
+        protocol=protocol or GuardedHttpTools,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

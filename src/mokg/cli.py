@@ -275,11 +275,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         remote = settings.store.startswith(("http://", "https://"))
         load = args.load if args.load is not None else not remote  # a shared store is loaded by `mokg load`
         store = open_store(settings, load=load)
-    elif args.load is None:
-        store = cached_store(settings)
     else:
-        store = open_store(settings.model_copy(update={"store": str(cache_folder(settings))}), load=args.load)
-    serve(create_app(settings, store=store), settings, log_level=args.log_level)
+        settings = settings.model_copy(update={"store": str(cache_folder(settings))})
+        store = cached_store(settings) if args.load is None else open_store(settings, load=args.load)
+    if args.workers > 1:  # each process opens the store the settings name, now complete
+        serve(None, settings, log_level=args.log_level, workers=args.workers)
+    else:
+        serve(create_app(settings, store=store), settings, log_level=args.log_level)
     return 0
 
 
@@ -354,6 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="load the graph into the store at start (default: yes for a store folder; no for a remote store, "
         "which `mokg load --store URL` loads once for every worker; without --store, only when a file changed "
         "since the cached load); --no-load serves what the store holds",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes answering on the port (default: 1; one per core to use them all)",
     )
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"))
     return parser

@@ -75,6 +75,9 @@ class Settings(BaseModel):
     max_submission_entities: int = Field(500, gt=0, description="Most typed entities in a POST /validate body (413).")
     max_rdf_depth: int = Field(32, gt=0, description="Deepest nesting of a submitted document (400 beyond).")
     cache_max_age: int = Field(300, ge=0, description="Seconds GET responses of /sparql may be cached (Cache-Control).")
+    response_cache_mb: int = Field(
+        64, ge=0, description="Memory (MB) for answers kept by entity tag: records, SPARQL GET results, pages."
+    )
     request_timeout: float = Field(
         10.0, gt=0, description="Seconds a client has to send a whole request (headers and body); then it is closed."
     )
@@ -101,6 +104,14 @@ class Settings(BaseModel):
         if not value.endswith("/"):
             raise ValueError(f"base IRI must end with '/': {value!r}")
         return value
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as the ``MOKG_*`` variables :meth:`from_env` reads (for worker processes)."""
+        values = {}
+        for name, value in self.model_dump().items():
+            if value is not None:
+                values[f"MOKG_{name.upper()}"] = " ".join(value) if isinstance(value, list) else str(value)
+        return values
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

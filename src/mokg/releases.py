@@ -402,11 +402,22 @@ class Releases:
         self.folder = folder
         self._stores: dict[str, tuple[tuple[int, ...], str, EmbeddedStore]] = {}
         self._files: dict[str, tuple[tuple[int, ...], str]] = {}
+        self._listed: tuple[int, list[ReleaseManifest]] | None = None
         self._lock = threading.Lock()
 
     def list(self) -> list[ReleaseManifest]:
-        """Every release, oldest first."""
-        return list_releases(self.folder)
+        """Every release, oldest first: read again only when the folder changed (a release added)."""
+        try:
+            stamp = self.folder.stat().st_mtime_ns
+        except OSError:
+            return []
+        with self._lock:
+            if self._listed is not None and self._listed[0] == stamp:
+                return list(self._listed[1])
+        manifests = list_releases(self.folder)
+        with self._lock:
+            self._listed = (stamp, manifests)
+        return list(manifests)
 
     def manifest(self, version: str) -> ReleaseManifest:
         """The manifest of ``version`` (400 / 404 as :func:`read_manifest`)."""

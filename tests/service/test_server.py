@@ -2,7 +2,7 @@
 
 3,000 half-open connections were all kept open by uvicorn: a connection that sends nothing,
 or sends its headers a byte at a time, had no deadline. These tests run the real server
-(uvicorn with mokg's protocol) on 127.0.0.1 and open raw sockets to it.
+(uvicorn with each of mokg's two protocols) on 127.0.0.1 and open raw sockets to it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from mokg.config import Settings
 from mokg.graph import open_store
 from mokg.service import create_app
+from mokg.service.server import GuardedH11, GuardedHttpTools
 
 SETTINGS = Settings(root=TINY_ROOT, request_timeout=1.0, connections_per_client=20, keepalive_timeout=1)
 
@@ -27,9 +28,10 @@ def app() -> FastAPI:
     return create_app(SETTINGS, store=open_store(SETTINGS))
 
 
-@pytest.fixture(scope="module")
-def address(app: FastAPI) -> Iterator[tuple[str, int]]:
-    with live_server(app, SETTINGS) as url:
+@pytest.fixture(scope="module", params=[GuardedHttpTools, GuardedH11], ids=["httptools", "h11"])
+def address(app: FastAPI, request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:
+    """The server on each of mokg's two HTTP protocols (httptools, the default; h11)."""
+    with live_server(app, SETTINGS, request.param) as url:
         host, port = url.removeprefix("http://").split(":")
         yield host, int(port)
 

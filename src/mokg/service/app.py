@@ -27,7 +27,7 @@ from mokg.service.state import AppState
 from mokg.service.views import home, publishing, records, sparql, validation
 from mokg.store import Store
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app"]
 
 #: The route modules, in the order their routes are tried (specific paths before catch-alls).
 VIEWS = (home, sparql, validation, publishing, records)
@@ -65,3 +65,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None, 
     for view in VIEWS:
         app.include_router(view.router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app of one of several server processes: settings from ``MOKG_*``, the store as it is.
+
+    uvicorn's worker processes build their app with this factory (see
+    :func:`mokg.service.server.serve`): each opens the shared store (a folder, read-only, or a
+    remote store) without loading it again.
+    """
+    return create_app(Settings.from_env(), load=False)

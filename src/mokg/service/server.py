@@ -1,21 +1,27 @@
-"""Running the app on a public address: uvicorn, with the connection limits it lacks.
+"""Running the app on a public address: uvicorn, with the connection limits it lacks, on every core.
 
 uvicorn closes idle kept-alive connections, but gives a client all the time it wants to send
 a request: a connection that never sends a byte, or sends its headers one byte every few
-seconds, stays open for ever (3,000 such connections were all kept open). :class:`GuardedH11`
-adds what nginx calls ``client_header_timeout`` and ``client_body_timeout``, in one limit:
+seconds, stays open for ever (3,000 such connections were all kept open). mokg's protocols add
+what nginx calls ``client_header_timeout`` and ``client_body_timeout``, in one limit:
 
 - a client has ``request_timeout`` seconds, from the moment the server waits for a request,
   to send it whole (headers and body); past it, the connection is closed;
 - a client (IP address, IPv6 /64) may hold ``connections_per_client`` connections at once;
   another one is answered 429 and closed;
 - uvicorn's own limits stay: ``keepalive_timeout`` for idle connections, ``max_connections``
-  (its ``limit_concurrency``: 503 beyond), 16 KB of headers.
+  (its ``limit_concurrency``: 503 beyond), the size of headers.
+
+Two protocols carry them: :class:`GuardedHttpTools` (uvicorn's httptools parser, C: 60 % more
+requests per second than h11 on this machine, the default) and :class:`GuardedH11` (pure Python).
+Their limits come from the settings of the process (``MOKG_*``), so uvicorn's worker processes
+(``serve(..., workers=N)``, one per core) get them too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import Counter
 from typing import ClassVar
 
@@ -23,34 +29,44 @@ import h11
 import uvicorn
 from fastapi import FastAPI
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mokg.config import Settings
 from mokg.workers import client_key
 
-__all__ = ["GuardedH11", "guarded_protocol", "serve", "uvicorn_config"]
+__all__ = ["GuardedH11", "GuardedHttpTools", "serve", "uvicorn_config"]
 
 
-class GuardedH11(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a deadline per request and a cap on connections per client."""
+class _Guard:
+    """A request deadline and a per-client connection cap, for a uvicorn HTTP protocol (a mixin).
 
-    request_timeout: ClassVar[float] = 10.0
-    connections_per_client: ClassVar[int] = 64
-    open_connections: ClassVar[Counter[str]] = Counter()  # per server: see guarded_protocol
+    ``settings`` is the limits' source: the class's own when set (tests, one server), else the
+    process's environment, read once.
+    """
+
+    settings: ClassVar[Settings | None] = None
+    open_connections: ClassVar[Counter[str]] = Counter()
+
+    # Provided by uvicorn's protocol classes.
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    timeout_keep_alive_task: asyncio.TimerHandle | None
+
+    @classmethod
+    def limits(cls) -> Settings:
+        if cls.settings is None:
+            cls.settings = Settings.from_env()
+        return cls.settings
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._deadline: asyncio.TimerHandle | None = None
-        self._key = client_key(transport.get_extra_info("peername", ("",))[0] or None)
+        admitted = self._admit(transport)
         super().connection_made(transport)
-        self.open_connections[self._key] += 1
-        if self.open_connections[self._key] > self.connections_per_client:
-            message = f"more than {self.connections_per_client} connections from your address: close some first\n"
-            transport.write(
-                b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\nretry-after: 5\r\n"
-                b"connection: close\r\ncontent-length: " + str(len(message)).encode() + b"\r\n\r\n" + message.encode()
-            )
-            transport.close()
-            return
-        self._watch()
+        if admitted:
+            self._watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._release()
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -60,28 +76,39 @@ class GuardedH11(H11Protocol):
         super().on_response_complete()
         self._watch()
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def _admit(self, transport: asyncio.Transport) -> bool:
+        """Count the new connection against its client; refuse it (429, closed) past the cap."""
+        self._deadline: asyncio.TimerHandle | None = None
+        self._key = client_key(transport.get_extra_info("peername", ("",))[0] or None)
+        self.open_connections[self._key] += 1
+        cap = self.limits().connections_per_client
+        if self.open_connections[self._key] <= cap:
+            return True
+        message = f"more than {cap} connections from your address: close some first\n".encode()
+        transport.write(
+            b"HTTP/1.1 429 Too Many Requests\r\ncontent-type: text/plain; charset=utf-8\r\nretry-after: 5\r\n"
+            b"connection: close\r\ncontent-length: " + str(len(message)).encode() + b"\r\n\r\n" + message
+        )
+        transport.close()
+        return False
+
+    def _release(self) -> None:
         self._stop_watching()
         self.open_connections[self._key] -= 1
         if self.open_connections[self._key] <= 0:
             del self.open_connections[self._key]
-        super().connection_lost(exc)
 
-    def _waiting_for_request(self) -> bool:
+    def _receiving(self) -> bool:
         """Whether the server is still reading a request (not yet whole, and no answer begun)."""
-        if self.cycle is not None and self.cycle.response_started and not self.cycle.response_complete:
-            return False
-        return self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing()
+        raise NotImplementedError
 
     def _watch(self) -> None:
         """Start the request deadline when a request is awaited; stop it when the request is whole."""
-        if not self._waiting_for_request():
+        if not self._receiving() or self.transport.is_closing():
             self._stop_watching()
-        elif self._deadline is None and (
-            self.conn.their_state is h11.SEND_BODY or self.timeout_keep_alive_task is None
-        ):
+        elif self._deadline is None and self.timeout_keep_alive_task is None:
             # While a kept-alive connection is idle, uvicorn's keep-alive timer applies instead.
-            self._deadline = self.loop.call_later(self.request_timeout, self._expire)
+            self._deadline = self.loop.call_later(self.limits().request_timeout, self._expire)
 
     def _stop_watching(self) -> None:
         if self._deadline is not None:
@@ -90,36 +117,75 @@ class GuardedH11(H11Protocol):
 
     def _expire(self) -> None:
         self._deadline = None
-        if self._waiting_for_request():
+        if self._receiving():
             self.transport.close()
 
 
-def guarded_protocol(settings: Settings) -> type[GuardedH11]:
-    """The protocol class for one server: its limits from ``settings``, its own count of connections."""
-    return type(
-        "GuardedH11",
-        (GuardedH11,),
-        {
-            "request_timeout": settings.request_timeout,
-            "connections_per_client": settings.connections_per_client,
-            "open_connections": Counter(),
-        },
-    )
+class GuardedHttpTools(_Guard, HttpToolsProtocol):
+    """uvicorn's httptools protocol with a deadline per request and a cap on connections per client."""
+
+    _awaiting = True  # a request is awaited from the moment the connection opens
+
+    def on_message_begin(self) -> None:
+        self._awaiting = True
+        super().on_message_begin()
+
+    def on_message_complete(self) -> None:
+        self._awaiting = False
+        super().on_message_complete()
+
+    def _receiving(self) -> bool:
+        return self._awaiting
 
 
-def uvicorn_config(app: FastAPI, settings: Settings, *, log_level: str = "info") -> uvicorn.Config:
-    """Uvicorn's configuration for serving ``app`` with the limits of ``settings``."""
+class GuardedH11(_Guard, H11Protocol):
+    """uvicorn's h11 protocol with a deadline per request and a cap on connections per client."""
+
+    def _receiving(self) -> bool:
+        if self.cycle is not None and self.cycle.response_started and not self.cycle.response_complete:
+            return False
+        return self.conn.their_state in (h11.IDLE, h11.SEND_BODY)
+
+
+def _protocol(settings: Settings, base: type[_Guard] = GuardedHttpTools) -> type[_Guard]:
+    """``base`` with the limits of ``settings`` and its own count of connections (one server)."""
+    return type(base.__name__, (base,), {"settings": settings, "open_connections": Counter()})
+
+
+def uvicorn_config(
+    app: FastAPI, settings: Settings, *, log_level: str = "info", protocol: type[_Guard] = GuardedHttpTools
+) -> uvicorn.Config:
+    """Uvicorn's configuration for serving ``app`` in this process with the limits of ``settings``."""
     return uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
-        http=guarded_protocol(settings),
+        http=_protocol(settings, protocol),
         timeout_keep_alive=settings.keepalive_timeout,
         limit_concurrency=settings.max_connections,
         log_level=log_level,
     )
 
 
-def serve(app: FastAPI, settings: Settings, *, log_level: str = "info") -> None:
-    """Serve ``app`` on ``settings.host``:``settings.port`` until interrupted."""
-    uvicorn.Server(uvicorn_config(app, settings, log_level=log_level)).run()
+def serve(app: FastAPI | None, settings: Settings, *, log_level: str = "info", workers: int = 1) -> None:
+    """Serve on ``settings.host``:``settings.port`` until interrupted.
+
+    One process serves ``app``; with ``workers`` > 1, uvicorn starts that many processes, each
+    building its app from the settings (exported as ``MOKG_*``) over the same store, which must
+    then be a store folder or a remote store (``app`` is not used).
+    """
+    if workers == 1 and app is not None:
+        uvicorn.Server(uvicorn_config(app, settings, log_level=log_level)).run()
+        return
+    os.environ.update(settings.to_env())
+    uvicorn.run(
+        "mokg.service.app:app_from_env",
+        factory=True,
+        workers=workers,
+        host=settings.host,
+        port=settings.port,
+        http="mokg.service.server:GuardedHttpTools",
+        timeout_keep_alive=settings.keepalive_timeout,
+        limit_concurrency=settings.max_connections,
+        log_level=log_level,
+    )

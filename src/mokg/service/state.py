@@ -16,10 +16,12 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -29,10 +31,13 @@ from mokg.graph import recorded_stats
 from mokg.loader import RELEASES
 from mokg.records import load_context
 from mokg.releases import Dump, Releases, make_dumps, void_description
+from mokg.service.cache import ResponseCache
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.workers import PoolLimits, PoolStatus, WorkerPool
 
 __all__ = ["AppState", "graph_version"]
+
+T = TypeVar("T")
 
 #: Prefix of the service's private folders in the system's temporary folder.
 WORKDIR_PREFIX = "mokg-serve-"
@@ -50,10 +55,12 @@ class AppState:
     context: dict[str, object]
     releases: Releases
     workdir: Path
+    cache: ResponseCache = field(default_factory=lambda: ResponseCache(64 << 20))
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _pool: WorkerPool | None = None
     _dumps: list[Dump] | None = None
     _void_statistics: list[ox.Triple] | None = None
+    _running: dict[str, asyncio.Future[object]] = field(default_factory=dict)
     _pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _build_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -71,6 +78,7 @@ class AppState:
             graphs=graphs,
             context=load_context(settings.root),
             releases=Releases(settings.root / RELEASES),
+            cache=ResponseCache(settings.response_cache_mb << 20),
             workdir=Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")),
         )
 
@@ -82,6 +90,25 @@ class AppState:
                 self._pool = WorkerPool(opener, self._limits())
                 await self._pool.started()
             return self._pool
+
+    async def once(self, key: str, work: Callable[[], Awaitable[T]]) -> T:
+        """``work()``'s result, computed once for every caller asking with ``key`` meanwhile.
+
+        The same query asked by many clients at once (a popular link) costs one evaluation, and
+        one worker, not one each. The work runs as a task of its own, so a caller that goes away
+        does not take the answer from the others.
+        """
+        task = self._running.get(key)
+        if task is None:
+            task = asyncio.ensure_future(work())
+            self._running[key] = task
+            task.add_done_callback(partial(self._finished, key))
+        return await asyncio.shield(task)  # type: ignore[return-value]
+
+    def _finished(self, key: str, task: asyncio.Future[object]) -> None:
+        del self._running[key]
+        if not task.cancelled():
+            task.exception()  # retrieved: no "never retrieved" warning when every caller left
 
     def pool_status(self) -> PoolStatus | None:
         """What the worker pool is doing, if it has been started."""

@@ -31,6 +31,7 @@ from mokg.records import (
     schema_org,
 )
 from mokg.releases import release_iri, release_record_links, version_links
+from mokg.service.cache import key as cache_key
 from mokg.service.http import ErrorModel, choose, etag, not_modified, page, responses, state
 from mokg.spdx import render_spdx, spdx_document
 
@@ -63,9 +64,11 @@ def record(request: Request, kind: str, name: str, release: str | None = None) -
         message = f"no {kind} {asked.slug!r} in mokg" + (f" release {release}" if release else "")
         return Response(not_found_body(media, message), status_code=404, media_type=media.media_type)
     cite_as = release_iri(base, release, kind, asked.slug) if release else iri
+    # A living record links the releases that hold it: a new release is a new representation.
+    releases = () if release else tuple(m.version for m in app.releases.list())
     headers = {
         "Link": link_header(path, media, cite_as, "/shapes"),
-        "ETag": etag(app.version, path, media.media_type),
+        "ETag": etag(app.version, path, media.media_type, *releases),
         "Cache-Control": IMMUTABLE if release else f"public, max-age={app.settings.cache_max_age}",
     }
     if asked.media is None:
@@ -74,28 +77,33 @@ def record(request: Request, kind: str, name: str, release: str | None = None) -
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
-    triples = record_triples(store, iri)
-    if release:
-        triples += release_record_links(iri, base, app.releases.manifest(release), kind=kind, slug=asked.slug)
-    else:
-        triples += version_links(iri, base, app.releases.containing(iri), kind=kind, slug=asked.slug)
-    context_url = f"{base}context.jsonld"
-    if media == HTML:
-        document = framed(triples, iri, app.context, context_url)
-        return page(
-            "record.html",
-            headers=headers,
-            kind=kind,
-            record=document,
-            iri=cite_as,
-            alternates=[(other.media_type, f"{path}{other.suffix}") for other in RECORD_FORMATS if other != media],
-            citations=[(f.label, f"{path}/cite?format={f.names[0]}") for f in CITATION_FORMATS],
-            schema_org=schema_org(document, kind),
-            release=release,
-            living=iri if release else None,
-        )
-    body = render(triples, media, iri, app.context, context_url)
-    return Response(body, media_type=media.media_type, headers=headers)
+
+    def build() -> Response:
+        triples = record_triples(store, iri)
+        if release:
+            triples += release_record_links(iri, base, app.releases.manifest(release), kind=kind, slug=asked.slug)
+        else:
+            triples += version_links(iri, base, app.releases.containing(iri), kind=kind, slug=asked.slug)
+        context_url = f"{base}context.jsonld"
+        if media == HTML:
+            document = framed(triples, iri, app.context, context_url)
+            return page(
+                "record.html",
+                headers=headers,
+                kind=kind,
+                record=document,
+                iri=cite_as,
+                alternates=[(other.media_type, f"{path}{other.suffix}") for other in RECORD_FORMATS if other != media],
+                citations=[(f.label, f"{path}/cite?format={f.names[0]}") for f in CITATION_FORMATS],
+                schema_org=schema_org(document, kind),
+                release=release,
+                living=iri if release else None,
+            )
+        body = render(triples, media, iri, app.context, context_url)
+        return Response(body, media_type=media.media_type, headers=headers)
+
+    # A release record is checked against its file on every read (above): only then is a kept answer used.
+    return app.cache.answer(cache_key(headers), build)
 
 
 def citation(request: Request, kind: str, name: str, release: str | None = None) -> Response:
@@ -240,12 +248,18 @@ def _graph_document(request: Request, *, prefix: str, path: str, suffix: Format 
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
-    quads = app.store.graphs_under(f"{app.settings.base_iri}{prefix}")
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    if media == HTML:
-        alternates = [(f.media_type, f"{path}{f.suffix}") for f in RECORD_FORMATS]
-        return page("vocabulary.html", headers=headers, title=path.strip("/"), triples=triples, alternates=alternates)
-    return Response(serialize(triples, media), media_type=media.media_type, headers=headers)
+
+    def build() -> Response:
+        quads = app.store.graphs_under(f"{app.settings.base_iri}{prefix}")
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        if media == HTML:
+            alternates = [(f.media_type, f"{path}{f.suffix}") for f in RECORD_FORMATS]
+            return page(
+                "vocabulary.html", headers=headers, title=path.strip("/"), triples=triples, alternates=alternates
+            )
+        return Response(serialize(triples, media), media_type=media.media_type, headers=headers)
+
+    return app.cache.answer(cache_key(headers), build)
 
 
 def _graph_route(prefix: str, path: str, suffix: Format | None) -> Callable[[Request], Response]:

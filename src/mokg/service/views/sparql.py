@@ -14,8 +14,9 @@ from fastapi.responses import Response
 from mokg.config import Settings
 from mokg.errors import MethodNotAllowed
 from mokg.formats import GRAPH_FORMATS, HTML, SOLUTION_FORMATS, serialize
+from mokg.service.cache import key as cache_key
 from mokg.service.http import choose, client, etag, not_modified, page, read_body, responses, state
-from mokg.sparql import QueryLimits, SparqlJob, load_examples, parse_request
+from mokg.sparql import QueryLimits, SparqlAnswer, SparqlJob, load_examples, parse_request
 from mokg.vocab import PREFIXES
 
 __all__ = ["describe_service", "router"]
@@ -139,15 +140,22 @@ async def _sparql(request: Request) -> Response:
             return cached
     else:
         headers["Cache-Control"] = "no-store"
-    pool = await app.pool()
-    answer = await pool.run(
-        SparqlJob(parsed, query_limits(settings), settings.base_iri),
-        client=client(request),
-        timeout=settings.query_timeout,
-    )
+    kept_as = cache_key(headers) if "ETag" in headers else None  # GET only: a POST names no representation
+    kept = app.cache.get(kept_as) if kept_as else None
+    if kept is not None:
+        return kept
+    job = SparqlJob(parsed, query_limits(settings), settings.base_iri)
+    answer = await app.once(kept_as, lambda: _evaluate(request, job)) if kept_as else await _evaluate(request, job)
     if answer.truncated is not None:
         headers["X-Result-Truncated"] = str(answer.truncated)
-    return Response(answer.body, media_type=answer.media_type, headers=headers)
+    response = Response(answer.body, media_type=answer.media_type, headers=headers)
+    return app.cache.keep(kept_as, response) if kept_as else response
+
+
+async def _evaluate(request: Request, job: SparqlJob) -> SparqlAnswer:
+    app = state(request)
+    pool = await app.pool()
+    return await pool.run(job, client=client(request), timeout=app.settings.query_timeout)
 
 
 def query_limits(settings: Settings) -> QueryLimits:
