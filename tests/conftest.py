@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import contextlib
+import importlib.util
 import os
 import shutil
 import socket
@@ -37,6 +38,7 @@ REPO = TESTS.parent
 TEST_DATA = TESTS / "data"
 TINY_ROOT = TEST_DATA / "root"
 BASE = "https://w3id.org/mokg/"
+GENERATED_MODELS = 300
 T = TypeVar("T")
 
 
@@ -50,6 +52,23 @@ def settings() -> Settings:
 def store(settings: Settings) -> EmbeddedStore:
     """The bundled graph in an in-memory store, loaded once for the whole run."""
     return open_store(settings)
+
+
+def generator():
+    """``benchmarks/generate.py`` as a module: the synthetic Hub-like graphs the benchmarks time."""
+    spec = importlib.util.spec_from_file_location("mokg_benchmarks_generate", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def generated_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated root of 300 models (lineage to depth 8, merges, claims from three sources), made once."""
+    root = tmp_path_factory.mktemp("generated") / "root"
+    generator().generate(GENERATED_MODELS, root, seed=0)
+    return root
 
 
 @pytest.fixture

@@ -91,6 +91,19 @@ def test_the_derived_facts_are_those_of_the_reference_rules():
     assert derived_facts(fast) == expected
 
 
+def test_the_derived_facts_of_a_generated_graph_are_those_of_the_reference_rules(generated_root):
+    """The same equality on a Hub-like generated graph: merges of 2–3 parents, chains to depth 8,
+    quantizations and adapters of fine-tunes, licences and data terms inherited along them."""
+    files = discover(generated_root, BASE)
+    fast, reference = EmbeddedStore(), EmbeddedStore()
+    fast.load(files, BASE)
+    reference.load(files, BASE)
+    run_rules(fast, BASE)
+    expected = reference_rules(reference)
+    assert len(expected[INHERITED_RESTRICTIONS]) > 1000
+    assert derived_facts(fast) == expected
+
+
 def test_lineage_is_materialized_transitively(derived: EmbeddedStore):
     """'Every descendant of X' must be one triple pattern: mokg:derivedFrom, transitive."""
     assert values(derived, f"SELECT ?m WHERE {{ ?m mokg:derivedFrom <{BASE}model/llama-13b> }}") >= {
