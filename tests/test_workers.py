@@ -7,6 +7,7 @@ the workers import this module to run them.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 from collections.abc import Coroutine
@@ -17,6 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+import uvloop
 from conftest import TINY_ROOT, run_async
 
 from mokg.config import Settings
@@ -73,6 +75,14 @@ class Allocate:
 
 
 @dataclass(frozen=True)
+class Large:
+    megabytes: int
+
+    def __call__(self, context: WorkerContext) -> bytes:
+        return b"x" * (self.megabytes << 20)
+
+
+@dataclass(frozen=True)
 class Connect:
     port: int
 
@@ -104,7 +114,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def with_pool(snapshot: Path, limits: PoolLimits, body: Any) -> Any:
+def with_pool(snapshot: Path, limits: PoolLimits, body: Any, *, runner: Any = run_async) -> Any:
     """Run ``body(pool)`` (a coroutine function) with a fresh pool, closed afterwards."""
 
     async def main() -> Any:
@@ -114,7 +124,7 @@ def with_pool(snapshot: Path, limits: PoolLimits, body: Any) -> Any:
         finally:
             await pool.close()
 
-    return run_async(main())
+    return runner(main())
 
 
 def gather(*jobs: Coroutine) -> Coroutine:
@@ -137,6 +147,21 @@ def test_errors_become_answers_and_the_worker_lives_on(snapshot: Path):
         assert await pool.run(Pid(), client="a", timeout=5) == before
 
     with_pool(snapshot, PoolLimits(workers=1), body)
+
+
+def test_large_answers_arrive_whole_under_uvloop(snapshot: Path):
+    """uvloop, the event loop `mokg serve` runs on, left the pipe non-blocking after watching it:
+    every answer larger than the pipe's buffer failed as "the worker stopped unexpectedly"."""
+
+    async def body(pool: WorkerPool) -> None:
+        for _ in range(3):
+            assert len(await pool.run(Large(8), client="a", timeout=30)) == 8 << 20
+
+    def uvloop_run(coroutine: Coroutine) -> Any:
+        with concurrent.futures.ThreadPoolExecutor(1) as executor:
+            return executor.submit(uvloop.run, coroutine).result()
+
+    with_pool(snapshot, PoolLimits(workers=1), body, runner=uvloop_run)
 
 
 def test_nesting_that_overflows_an_ordinary_stack_does_not_kill_the_worker(snapshot: Path):

@@ -407,6 +407,9 @@ class WorkerPool:
             await asyncio.wait_for(ready, timeout)
         finally:
             self._loop.remove_reader(fd)
+            # uvloop (libuv) leaves a watched descriptor non-blocking: the reply, read in a thread,
+            # would then fail mid-message (BlockingIOError) whenever it is larger than the pipe's buffer.
+            os.set_blocking(fd, True)
 
     async def _execute(self, worker: _Worker, job: Job, timeout: float) -> Any:
         keep = False
