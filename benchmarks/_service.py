@@ -79,14 +79,21 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 class Service:
-    """``mokg serve`` as a subprocess: ``with Service(env) as service: service.url``."""
+    """``mokg serve [args]`` as a subprocess: ``with Service(env) as service: service.url``."""
 
-    def __init__(self, env: dict[str, str] | None = None, *, startup: float = 180.0, log_level: str = "info") -> None:
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        args: list[str] | None = None,
+        startup: float = 180.0,
+        log_level: str = "info",
+    ) -> None:
         self.env = dict(env or {})
         self.startup = startup
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
-        self.argv = [str(MOKG), "serve", "--port", str(self.port), "--log-level", log_level]
+        self.argv = [str(MOKG), "serve", "--port", str(self.port), "--log-level", log_level, *(args or [])]
         self.log = tempfile.NamedTemporaryFile(prefix="mokg-bench-serve-", suffix=".log", delete=False)  # noqa: SIM115
         self.process: subprocess.Popen[bytes] | None = None
         self.exit_code: int | None = None
