@@ -8,7 +8,7 @@ from conftest import BASE, REPO, TEST_DATA
 
 from mokg.config import Settings
 from mokg.loader import SourceFile, discover, graph_name, load_files
-from mokg.rules import INHERITED_RESTRICTIONS, Rule, load_rules, run_rules
+from mokg.rules import INHERITED_RESTRICTIONS, Rule, load_rules, run_rules, waves
 from mokg.store import EmbeddedStore
 from mokg.vocab import DERIVED_GRAPHS, MOKG
 
@@ -43,6 +43,33 @@ def test_rules_are_construct_files_run_in_order():
     sparql = [rule for rule in load_rules() if rule.query is not None]
     assert len(sparql) == len(names) - 1
     assert all(rule.query.lstrip().startswith("#") and "CONSTRUCT" in rule.query for rule in sparql)
+
+
+def test_rules_run_after_the_rules_they_read():
+    """Rules that read each other's facts run one after the other; the others at once (one per core)."""
+    groups = [[rule.name for rule in wave] for wave in waves(load_rules())]
+    assert groups == [
+        ["10-derived-from", INHERITED_RESTRICTIONS, "30-component-status"],
+        ["40-mof-class", "50-osaid", "60-openness-score", "70-disagreements"],
+    ]
+
+
+def test_rules_name_mokg_terms_as_the_dependency_check_reads_them():
+    """``Rule.reads``/``writes`` see ``mokg:x`` only: a full IRI would hide a dependency."""
+    for rule in load_rules():
+        if rule.query is not None:
+            body = "\n".join(line for line in rule.query.splitlines() if not line.startswith("PREFIX"))
+            assert str(MOKG) not in body, rule.name
+
+
+def test_the_python_rule_declares_what_it_writes(derived: EmbeddedStore):
+    graph = Rule(INHERITED_RESTRICTIONS, None).graph(BASE)
+    used = values(
+        derived,
+        f"SELECT DISTINCT ?t WHERE {{ GRAPH {graph} {{ {{ ?s ?t ?o }} UNION {{ ?s a ?t }} }} }}",
+    )
+    terms = {t.removeprefix(str(MOKG)) for t in used if t.startswith(str(MOKG))} - {"DerivationRule"}  # provenance
+    assert terms == Rule(INHERITED_RESTRICTIONS, None).writes
 
 
 def reference_rules(store: EmbeddedStore) -> dict[str, set[ox.Triple]]:
