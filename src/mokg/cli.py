@@ -236,17 +236,27 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    """Build the static site from the graph: leaderboard, records, lineage, comparison, ontology."""
+    """Build the static site from the graph: leaderboard, records, lineage, comparison, ontology.
+
+    The sources' digests go with it: a site built before from the same files but a few data
+    files is brought up to date by rendering only what those files touch. With ``--store``, the
+    store is taken to hold the files as they are (``mokg load --store`` after editing them).
+    """
     from mokg.records import load_context
-    from mokg.site import build, terminal_progress
+    from mokg.site import build, source_digests, terminal_progress
 
     settings = _settings(args)
+    store = _reading_store(args)
+    sources = source_digests((f.graph.value, f.path) for f in discover(settings.root, settings.base_iri))
     report = build(
-        _reading_store(args),
+        store,
         args.out,
         base_iri=settings.base_iri,
         context=load_context(settings.root),
         progress=terminal_progress(),
+        page_size=args.page_size,
+        sources=sources,
+        workers=args.workers,
     )
     print(report.summary())
     return 0
@@ -340,8 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     site = command("site", cmd_site, "Build the static site (no server needed to view it).")
-    site.add_argument("action", choices=("build",), help="build: write the whole site")
+    site.add_argument("action", choices=("build",), help="build: write the site (over one built before: what changed)")
     site.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
+    site.add_argument(
+        "--page-size", type=int, default=100, help="models per leaderboard page (default: 100, about 110 KB a page)"
+    )
+    site.add_argument(
+        "--workers", type=int, help="processes rendering record pages (default: one per core from 1,000 pages)"
+    )
 
     release = command("release", cmd_release, "Freeze the graph into an immutable, citable release snapshot.")
     release.add_argument("version", help="the release version, e.g. 1.0.0 (never reused: releases do not change)")

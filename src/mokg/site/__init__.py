@@ -5,7 +5,26 @@
 screenshot of the leaderboard with Chromium.
 """
 
-from mokg.site.builder import MARKER, BuildReport, Progress, SiteError, build
+from mokg.site.builder import (
+    DEFAULT_PAGE_SIZE,
+    MARKER,
+    PAGE_BUDGET,
+    BuildReport,
+    Progress,
+    SiteError,
+    build,
+    source_digests,
+)
 from mokg.site.progress import terminal_progress
 
-__all__ = ["MARKER", "BuildReport", "Progress", "SiteError", "build", "terminal_progress"]
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MARKER",
+    "PAGE_BUDGET",
+    "BuildReport",
+    "Progress",
+    "SiteError",
+    "build",
+    "source_digests",
+    "terminal_progress",
+]

@@ -1,12 +1,15 @@
 """What the static site shows, read from the store with SPARQL (pyoxigraph), sorted for determinism.
 
 Every function here runs a handful of queries over the whole graph (not one per model), then
-assembles plain Python objects that the templates render.
+assembles plain Python objects that the templates render. Each takes ``only=``, a set of IRIs,
+to run the same queries on those entities alone (a ``VALUES`` clause): an incremental build
+asks for the few entities a change touched, with the code a full build runs.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote
@@ -26,10 +29,15 @@ __all__ = [
     "data_date",
     "derivation_edges",
     "entities",
+    "graph_mentions",
     "leaderboard",
+    "lineage_of",
     "model_datasets",
     "ontology_terms",
     "related",
+    "scores",
+    "subjects_of",
+    "values",
 ]
 
 M = str(MOKG)
@@ -136,6 +144,19 @@ class LeaderRow:
     bases: list[str] = field(default_factory=list)  # slugs of every ancestor (mokg:derivedFrom)
 
 
+def restrict(query: str, variable: str, only: Iterable[str] | None) -> str:
+    """``query`` with ``?variable`` bound to the IRIs of ``only`` (a ``VALUES`` clause); as it is for ``None``."""
+    if only is None:
+        return query
+    head, brace, tail = query.partition("WHERE {")
+    return f"{head}{brace} {values(variable, only)}{tail}"
+
+
+def values(variable: str, iris: Iterable[str]) -> str:
+    """``VALUES ?variable { <iri> … }``, sorted."""
+    return f"VALUES ?{variable} {{ {' '.join(str(ox.NamedNode(iri)) for iri in sorted(iris))} }}"
+
+
 def _value(term: object) -> str | None:
     return None if term is None else term.value  # type: ignore[attr-defined]
 
@@ -154,8 +175,8 @@ def data_date(store: Store) -> date:
         return date(1970, 1, 1)
 
 
-def entities(store: Store, base_iri: str) -> dict[str, Entity]:
-    """Every entity that gets a page, by IRI: models, datasets, licences, organizations, families, sources."""
+def entities(store: Store, base_iri: str, only: Collection[str] | None = None) -> dict[str, Entity]:
+    """Every entity (of ``only``) that gets a page, by IRI: models, datasets, licences, orgs, families, sources."""
     found: dict[str, Entity] = {}
     for kind, spec in sorted(KINDS.items()):
         labels: dict[str, set[str]] = defaultdict(set)
@@ -164,7 +185,7 @@ def entities(store: Store, base_iri: str) -> dict[str, Entity]:
             f"SELECT ?e ?label ?id WHERE {{ ?e a {ox.NamedNode(spec.cls)} . FILTER(isIRI(?e)) "
             "OPTIONAL { ?e rdfs:label ?label } OPTIONAL { ?e mokg:licenseId ?id } }"
         )
-        for row in store.query(query):
+        for row in store.query(restrict(query, "e", only)):
             iri = row["e"].value
             labels.setdefault(iri, set())  # every entity, labelled or not
             if row["label"] is not None:
@@ -199,9 +220,10 @@ SELECT ?m ?org ?lic ?cat ?catLabel ?mof ?osaid ?osaidLabel ?score WHERE {
 }
 """
 
+# Only models have assessments: no `?m a mokg:Model` (that join doubles the query's time).
 _ASSESSMENTS = """
 SELECT ?m ?type ?status WHERE {
-  ?m a mokg:Model ; mokg:componentAssessment ?a .
+  ?m mokg:componentAssessment ?a .
   ?a mokg:componentType ?type ; mokg:componentStatus ?status .
 }
 """
@@ -241,11 +263,11 @@ def _local(iri: str) -> str:
     return iri.removeprefix(M)
 
 
-def leaderboard(store: Store, pages: dict[str, Entity]) -> list[LeaderRow]:
-    """Every model with its derived openness facts, sorted by score (highest first), then name."""
+def leaderboard(store: Store, pages: dict[str, Entity], only: Collection[str] | None = None) -> list[LeaderRow]:
+    """Every model (of ``only``) with its derived openness facts, in leaderboard order (:func:`rank`)."""
     rows: dict[str, LeaderRow] = {}
     cats: dict[str, set[str]] = defaultdict(set)
-    for r in store.query(_MODELS):
+    for r in store.query(restrict(_MODELS, "m", only)):
         iri = r["m"].value
         if iri not in pages:
             continue
@@ -269,17 +291,17 @@ def leaderboard(store: Store, pages: dict[str, Entity]) -> list[LeaderRow]:
         row.orgs.sort(key=lambda e: (e.label.casefold(), e.iri))
         row.licences.sort(key=lambda e: (e.label.casefold(), e.iri))
         row.categories = sorted(cats[iri])
-    for r in store.query(_ASSESSMENTS):
+    for r in store.query(restrict(_ASSESSMENTS, "m", only)):
         if r["m"].value in rows:
             rows[r["m"].value].types[_local(r["type"].value)] = _STATUS_OF_TYPE.get(r["status"].value, "missing")
-    for r in store.query(_REFINED):
+    for r in store.query(restrict(_REFINED, "m", only)):
         if r["m"].value in rows:
             rows[r["m"].value].types[_local(r["type"].value)] = _RANK_KEY.get(int(r["worst"].value), "missing")
     lic_labels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for r in store.query(_COMPONENT_LICENCES):
+    for r in store.query(restrict(_COMPONENT_LICENCES, "m", only)):
         lic = r["lic"].value
         lic_labels[r["m"].value][_local(r["type"].value)].add(pages[lic].label if lic in pages else _short(lic))
-    for r in store.query("SELECT ?m ?a WHERE { ?m a mokg:Model ; mokg:derivedFrom ?a }"):
+    for r in store.query(restrict("SELECT ?m ?a WHERE { ?m a mokg:Model ; mokg:derivedFrom ?a }", "m", only)):
         if r["m"].value in rows and r["a"].value in pages:
             rows[r["m"].value].bases.append(pages[r["a"].value].slug)
     for iri, row in rows.items():
@@ -287,7 +309,22 @@ def leaderboard(store: Store, pages: dict[str, Entity]) -> list[LeaderRow]:
         row.component_licences = {t: sorted(v) for t, v in sorted(lic_labels[iri].items())}
         for key, _heading, members in GROUPS:
             row.statuses[key] = _group_status(row.types, members)
-    return sorted(rows.values(), key=lambda r: (-(r.score or 0.0), r.model.label.casefold(), r.model.iri))
+    return sorted(rows.values(), key=lambda r: rank(r.model, r.score))
+
+
+def scores(store: Store, models: Collection[str]) -> dict[str, float | None]:
+    """The openness score of each of ``models`` (``None`` without one): what places it on the leaderboard."""
+    query = restrict("SELECT ?m ?score WHERE { OPTIONAL { ?m mokg:opennessScore ?score } }", "m", models)
+    found: dict[str, float | None] = dict.fromkeys(models)
+    for r in store.query(query):
+        if r["score"] is not None:
+            found[r["m"].value] = float(r["score"].value)
+    return found
+
+
+def rank(model: Entity, score: float | None) -> tuple[float, str, str]:
+    """A model's place on the leaderboard: score (highest first), then name, then IRI."""
+    return (-(score or 0.0), model.label.casefold(), model.iri)
 
 
 def _group_status(types: dict[str, str], members: list[str | tuple[str, ...]]) -> Status:
@@ -317,18 +354,29 @@ def _short(iri: str) -> str:
     return iri
 
 
-def derivation_edges(store: Store) -> list[tuple[str, str, str]]:
-    """Every derivation between models: (derived model, kind, base model), sorted."""
+def derivation_edges(store: Store, only: Collection[str] | None = None) -> list[tuple[str, str, str]]:
+    """Every derivation between models (from a model of ``only``): (derived model, kind, base model), sorted."""
     values = " ".join(f"mokg:{p}" for p in DERIVATION_LABELS)
     query = f"SELECT ?child ?p ?parent WHERE {{ VALUES ?p {{ {values} }} ?child ?p ?parent }}"
-    return sorted({(r["child"].value, _local(r["p"].value), r["parent"].value) for r in store.query(query)})
+    found = store.query(restrict(query, "child", only))
+    return sorted({(r["child"].value, _local(r["p"].value), r["parent"].value) for r in found})
 
 
-def model_datasets(store: Store) -> dict[str, list[tuple[str, str]]]:
-    """The datasets each model was trained or fine-tuned on: model → sorted [(relation, dataset)]."""
+def lineage_of(store: Store, models: Collection[str], *, descendants: bool = True) -> set[str]:
+    """``models`` with every ancestor (and descendant) of each (``mokg:derivedFrom`` is transitive, rule 10)."""
+    if not models:
+        return set()
+    query = "SELECT ?x WHERE { ?m mokg:derivedFrom ?x }"
+    if descendants:
+        query = "SELECT ?x WHERE { { ?m mokg:derivedFrom ?x } UNION { ?x mokg:derivedFrom ?m } }"
+    return set(models) | {r["x"].value for r in store.query(restrict(query, "m", models))}
+
+
+def model_datasets(store: Store, only: Collection[str] | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The datasets each model (of ``only``) was trained or fine-tuned on: model → sorted [(relation, dataset)]."""
     query = "SELECT ?m ?p ?d WHERE { VALUES ?p { mokg:trainedOn mokg:finetunedOn } ?m a mokg:Model ; ?p ?d }"
     found: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for r in store.query(query):
+    for r in store.query(restrict(query, "m", only)):
         found[r["m"].value].add((_local(r["p"].value), r["d"].value))
     return {m: sorted(v) for m, v in sorted(found.items())}
 
@@ -356,18 +404,53 @@ _RELATED = [
 ]
 
 
-def related(store: Store, pages: dict[str, Entity]) -> dict[str, list[tuple[str, list[Entity]]]]:
-    """For each entity IRI: [(heading, entities linking to it)], in a fixed order, entities sorted by label."""
+def related(
+    store: Store, pages: dict[str, Entity], only: Collection[str] | None = None, by: str = "target"
+) -> dict[str, list[tuple[str, list[Entity]]]]:
+    """For each entity IRI: [(heading, entities linking to it)], in a fixed order, sorted by label.
+
+    With ``only``, for the entities of ``only`` (``by="target"``), or the lists the entities of
+    ``only`` are in (``by="x"``: the lists then hold only those).
+    """
     found: dict[str, list[tuple[str, list[Entity]]]] = defaultdict(list)
     for kind, heading, pattern in _RELATED:
         hits: dict[str, set[str]] = defaultdict(set)
-        for r in store.query(f"SELECT DISTINCT ?target ?x WHERE {{ {pattern} }}"):
+        for r in store.query(restrict(f"SELECT DISTINCT ?target ?x WHERE {{ {pattern} }}", by, only)):
             target, x = r["target"].value, r["x"].value
             if target in pages and pages[target].kind == kind and x in pages:
                 hits[target].add(x)
         for target, xs in sorted(hits.items()):
             found[target].append((heading, sorted((pages[x] for x in xs), key=lambda e: (e.label.casefold(), e.iri))))
     return found
+
+
+def subjects_of(store: Store, graphs: Collection[str]) -> dict[str, list[str]]:
+    """The IRIs each of ``graphs`` (named graphs, one per data file) says something about: graph → sorted IRIs."""
+    query = "SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s)) }"
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in store.query(restrict(query, "g", graphs)):
+        found[r["g"].value].add(r["s"].value)
+    return {g: sorted(found.get(g, ())) for g in sorted(graphs)}
+
+
+def graph_mentions(store: Store, pages: dict[str, Entity], graphs: Collection[str]) -> dict[str, dict[str, bool]]:
+    """The entities with a page each of ``graphs`` (one per data file) names: graph → {IRI: named as a subject}.
+
+    What an incremental build must look at when that graph's file changes: the pages those
+    entities have, and the pages that show them; an entity the file describes (a subject) is
+    shown by its whole lineage too.
+    """
+    query = (
+        "SELECT DISTINCT ?g ?e ?subject WHERE { GRAPH ?g { { ?e ?p ?o BIND(true AS ?subject) } "
+        "UNION { ?s ?p ?e BIND(false AS ?subject) } } FILTER(isIRI(?e)) }"
+    )
+    found: dict[str, dict[str, bool]] = defaultdict(dict)
+    for r in store.query(restrict(query, "g", graphs)):
+        iri = r["e"].value
+        if iri in pages:
+            named = found[r["g"].value]
+            named[iri] = named.get(iri, False) or r["subject"].value == "true"
+    return {g: dict(sorted(found[g].items())) for g in sorted(found)}
 
 
 # --------------------------------------------------------------------------------------------

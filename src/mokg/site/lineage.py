@@ -5,6 +5,10 @@ each layer sorted by label; the datasets the model was trained or fine-tuned on 
 the right. Arrows go from a base model to the model derived from it. The SVG is an image with
 a text alternative (``role="img"``, ``<title>`` and ``<desc>``); the record page lists the same
 relations as links.
+
+A popular base model has thousands of descendants: a layer shows at most :data:`LAYER_LIMIT`
+models (the first by label) and says how many more there are, so that every page stays small.
+The adjacency of the whole graph is built once (:class:`Lineage`), not once per page.
 """
 
 from __future__ import annotations
@@ -14,12 +18,29 @@ from html import escape
 
 from mokg.site.data import DERIVATION_LABELS, Entity
 
-__all__ = ["lineage_svg"]
+__all__ = ["LAYER_LIMIT", "Lineage", "lineage_svg"]
 
 NODE_W, NODE_H = 184, 40
 GAP_X, GAP_Y = 24, 56
 DATA_GAP = 72
 MAX_CHARS = 25
+#: The most models one layer of a diagram shows (the rest are counted in a last "+N more" box).
+LAYER_LIMIT = 8
+
+
+class Lineage:
+    """The derivations between models, indexed both ways once: base → derived and derived → base."""
+
+    def __init__(self, edges: list[tuple[str, str, str]]) -> None:
+        self.edges = edges
+        self.up: dict[str, set[str]] = defaultdict(set)
+        self.down: dict[str, set[str]] = defaultdict(set)
+        self.out: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for edge in edges:
+            child, _kind, parent = edge
+            self.up[child].add(parent)
+            self.down[parent].add(child)
+            self.out[child].append(edge)
 
 
 def _fit(label: str) -> str:
@@ -27,34 +48,45 @@ def _fit(label: str) -> str:
 
 
 def _depths(start: str, links: dict[str, set[str]]) -> dict[str, int]:
-    """Longest distance from ``start`` to every node reachable along ``links`` (a DAG; cycles are cut)."""
-    depth: dict[str, int] = {}
-    stack = [(start, 0, frozenset([start]))]
+    """Longest distance from ``start`` to every node reachable along ``links`` (a DAG; cycles are cut).
+
+    Linear in the reachable edges: the nodes are put in topological order by a depth-first walk
+    (an edge back into the walk's own path, a cycle, is ignored), then relaxed in that order.
+    Enumerating paths instead is exponential in a graph of merges.
+    """
+    order: list[str] = []
+    state: dict[str, int] = {start: 1}  # 1: on the walk's path, 2: done
+    stack = [(start, iter(sorted(links.get(start, ()))))]
     while stack:
-        node, d, seen = stack.pop()
-        for nxt in sorted(links.get(node, ())):
-            if nxt in seen:
-                continue
-            if depth.get(nxt, -1) < d + 1:
-                depth[nxt] = d + 1
-                stack.append((nxt, d + 1, seen | {nxt}))
+        node, children = stack[-1]
+        for nxt in children:
+            if nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(sorted(links.get(nxt, ())))))
+                break
+        else:
+            stack.pop()
+            state[node] = 2
+            order.append(node)
+    depth = {start: 0}
+    position = {node: i for i, node in enumerate(order)}
+    for node in reversed(order):  # from start outwards: every node before what it links to
+        for nxt in links.get(node, ()):
+            if position[nxt] < position[node] and depth.get(nxt, -1) < depth[node] + 1:
+                depth[nxt] = depth[node] + 1
+    del depth[start]
     return depth
 
 
 def lineage_svg(
     model: Entity,
-    edges: list[tuple[str, str, str]],
+    lineage: Lineage,
     datasets: list[tuple[str, str]],
     pages: dict[str, Entity],
 ) -> str:
     """The lineage of ``model`` as an SVG element (a string), or ``""`` when it has none."""
-    up: dict[str, set[str]] = defaultdict(set)
-    down: dict[str, set[str]] = defaultdict(set)
-    for child, _kind, parent in edges:
-        up[child].add(parent)
-        down[parent].add(child)
-    ancestors = _depths(model.iri, up)
-    descendants = _depths(model.iri, down)
+    ancestors = _depths(model.iri, lineage.up)
+    descendants = _depths(model.iri, lineage.down)
     if not ancestors and not descendants and not datasets:
         return ""
     layer = {model.iri: 0} | {a: -d for a, d in ancestors.items()} | {d: n for d, n in descendants.items()}
@@ -66,17 +98,27 @@ def lineage_svg(
     for iri, n in layer.items():
         rows[n].append(iri)
     levels = sorted(rows)
+    hidden: dict[int, int] = {}  # layer → models not drawn
     for n in levels:
         rows[n].sort(key=lambda i: (label(i).casefold(), i))
-    width_nodes = max(len(r) for r in rows.values())
+        if len(rows[n]) > LAYER_LIMIT:
+            hidden[n] = len(rows[n]) - LAYER_LIMIT + 1
+            for iri in rows[n][LAYER_LIMIT - 1 :]:
+                del layer[iri]
+            rows[n] = rows[n][: LAYER_LIMIT - 1]
+    width_nodes = max(len(r) + (n in hidden) for n, r in rows.items())
     area_w = width_nodes * (NODE_W + GAP_X) - GAP_X
     pos: dict[str, tuple[float, float]] = {}
+    more: list[tuple[float, float, int]] = []  # the "+N more" box of each cut layer: x, y, count
     for row_index, n in enumerate(levels):
-        count = len(rows[n])
+        count = len(rows[n]) + (n in hidden)
         row_w = count * (NODE_W + GAP_X) - GAP_X
         x0 = (area_w - row_w) / 2
+        y = 8 + row_index * (NODE_H + GAP_Y)
         for i, iri in enumerate(rows[n]):
-            pos[iri] = (x0 + i * (NODE_W + GAP_X), 8 + row_index * (NODE_H + GAP_Y))
+            pos[iri] = (x0 + i * (NODE_W + GAP_X), y)
+        if n in hidden:
+            more.append((x0 + len(rows[n]) * (NODE_W + GAP_X), y, hidden[n]))
     data_nodes = [(rel, d) for rel, d in datasets]
     data_x = area_w + DATA_GAP if data_nodes else area_w
     model_y = pos[model.iri][1]
@@ -87,8 +129,8 @@ def lineage_svg(
 
     parts: list[str] = []
     # Derivation arrows, base → derived.
-    for child, kind, parent in edges:
-        if child in pos and parent in pos and layer[parent] < layer[child]:
+    for child, kind, parent in sorted(edge for iri in pos for edge in lineage.out.get(iri, ())):
+        if parent in pos and layer[parent] < layer[child]:
             px, py = pos[parent]
             cx, cy = pos[child]
             x1, y1, x2, y2 = px + NODE_W / 2, py + NODE_H, cx + NODE_W / 2, cy - 4
@@ -116,6 +158,12 @@ def lineage_svg(
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
             f'<text x="{x + NODE_W / 2:.0f}" y="{y + NODE_H / 2 + 4:.0f}">{escape(_fit(label(iri)))}</text></g>'
         )
+    for x, y, count in more:
+        parts.append(
+            f'<g class="node more"><title>{count:,} more models in this layer</title>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_W}" height="{NODE_H}" rx="6"/>'
+            f'<text x="{x + NODE_W / 2:.0f}" y="{y + NODE_H / 2 + 4:.0f}">+{count:,} more</text></g>'
+        )
     for i, (rel, iri) in enumerate(data_nodes):
         y = data_y0 + i * (NODE_H + 12)
         how = "fine-tuned on" if rel == "finetunedOn" else "trained on"
@@ -125,13 +173,12 @@ def lineage_svg(
             f'<text x="{data_x + NODE_W / 2:.0f}" y="{y + NODE_H / 2 + 4:.0f}">{escape(_fit(label(iri)))}</text></g>'
         )
 
-    bases = sorted((label(a) for a in ancestors), key=str.casefold)
-    derived = sorted((label(d) for d in descendants), key=str.casefold)
     sentences = [f"Lineage of {model.label}."]
-    if bases:
-        sentences.append(f"Base models: {', '.join(bases)}.")
-    if derived:
-        sentences.append(f"Derived models: {', '.join(derived)}.")
+    for name, group in (("Base models", ancestors), ("Derived models", descendants)):
+        shown = sorted((label(i) for i in group if i in layer), key=str.casefold)
+        if shown:
+            rest = len(group) - len(shown)
+            sentences.append(f"{name}: {', '.join(shown)}{f' and {rest:,} more' if rest else ''}.")
     for rel, name in (("trainedOn", "Trained on"), ("finetunedOn", "Fine-tuned on")):
         names = sorted((label(d) for r, d in data_nodes if r == rel), key=str.casefold)
         if names:

@@ -1,7 +1,107 @@
-/* mokg static site: leaderboard sorting and filtering, the BibTeX copy button, the compare page.
-   Plain JavaScript, no library; every page is readable without it. */
+/* mokg static site: leaderboard sorting, filtering and search, the BibTeX copy button, the compare page.
+   Plain JavaScript, no library; every page is readable without it. Data files are scripts that
+   call window.mokgSearch / window.mokgCompare, loaded with <script> elements: a page opened from
+   file:// may load scripts, not fetch files. */
 (function () {
   "use strict";
+
+  // ------------------------------------------------------------------ data scripts and search
+
+  const loaded = {};
+
+  /** Load a script once; resolves when it has run (its data is then registered). */
+  function loadScript(src) {
+    if (!loaded[src]) {
+      loaded[src] = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = function () { delete loaded[src]; reject(new Error("cannot load " + src)); };
+        document.head.appendChild(script);
+      });
+    }
+    return loaded[src];
+  }
+
+  const index = { firsts: null, total: 0, shards: {} };
+  window.mokgSearch = {
+    manifest: function (firsts, total) { index.firsts = firsts; index.total = total; },
+    shard: function (number, entries) { index.shards[number] = entries; },
+  };
+
+  /** What the search compares, as the builder's search_key: letters and digits, lower case, no accents. */
+  function searchKey(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
+  /** Models whose name (from any word) or slug starts with the query: [{label, path, page}], sorted by key. */
+  function findModels(base, query, limit) {
+    const key = searchKey(query);
+    if (!key) return Promise.resolve([]);
+    return loadScript(base + "index.js").then(function () {
+      const firsts = index.firsts;
+      let low = 0;
+      let high = firsts.length - 1;
+      let start = 0;
+      while (low <= high) {  // the last shard whose first key is not after the query
+        const middle = (low + high) >> 1;
+        if (firsts[middle] <= key) { start = middle; low = middle + 1; } else { high = middle - 1; }
+      }
+      const found = [];
+      const seen = {};
+      function from(number) {
+        if (number >= firsts.length || found.length >= limit) return Promise.resolve(found);
+        if (number > start && !firsts[number].startsWith(key)) return Promise.resolve(found);
+        return loadScript(base + number + ".js").then(function () {
+          index.shards[number].forEach(function (entry) {
+            if (found.length < limit && entry[0].startsWith(key) && !seen[entry[2]]) {
+              seen[entry[2]] = true;
+              found.push({ label: entry[1], path: entry[2], page: entry[3] });
+            }
+          });
+          return from(number + 1);
+        });
+      }
+      return from(start);
+    });
+  }
+
+  function leaderboardPage(root, number) {
+    return root + (number === 1 ? "index.html" : "leaderboard/" + number + ".html");
+  }
+
+  function setupSearch(form) {
+    const input = form.querySelector("input[type=search]");
+    const list = document.getElementById("model-search-results");
+    const status = document.getElementById("model-search-status");
+    const base = form.getAttribute("data-index");
+    const root = form.getAttribute("data-root");
+    let asked = 0;
+    form.hidden = false;
+    function show() {
+      const query = input.value;
+      const ticket = ++asked;
+      if (!searchKey(query)) { list.textContent = ""; status.textContent = ""; return; }
+      findModels(base, query, 20).then(function (models) {
+        if (ticket !== asked) return;  // a later query is on its way
+        list.textContent = "";
+        models.forEach(function (m) {
+          list.appendChild(el("li", {}, [
+            el("a", { href: root + m.path }, [m.label]), " ",
+            el("a", { href: leaderboardPage(root, m.page), class: "note" }, ["leaderboard page " + m.page]),
+          ]));
+        });
+        status.textContent = models.length === 0 ? "No model found." :
+          (models.length >= 20 ? "The first 20 models found." : models.length + (models.length === 1 ? " model found." : " models found."));
+      }, function () { status.textContent = "The search index cannot be read."; });
+    }
+    input.addEventListener("input", show);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const first = list.querySelector("a");
+      if (first) location.href = first.href;
+    });
+  }
 
   // ------------------------------------------------------------------ leaderboard
 
@@ -46,7 +146,7 @@
       headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
       th.setAttribute("aria-sort", direction);
       const name = th.querySelector(".sort").textContent;
-      caption.textContent = total + " models, sorted by " + name.toLowerCase() + ", " +
+      caption.textContent = table.getAttribute("data-shown") + ", sorted by " + name.toLowerCase() + ", " +
         (direction === "ascending" ? (kind === "text" ? "A to Z" : "lowest first") : (kind === "text" ? "Z to A" : "highest first"));
     }
 
@@ -148,30 +248,47 @@
     return el("span", { class: "badge status-" + key }, [label]);
   }
 
+  const compareChunks = {};
+  window.mokgCompare = { chunk: function (number, models) { compareChunks[number] = models; } };
+
   function setupCompare(form) {
     const data = JSON.parse(document.getElementById("compare-data").textContent);
-    const bySlug = {};
-    data.models.forEach(function (m) { bySlug[m.slug] = m; });
+    const base = form.getAttribute("data-index");
+    const dataBase = form.getAttribute("data-data");
     const target = document.getElementById("comparison");
     const status = document.getElementById("compare-status");
-    const boxes = Array.from(form.querySelectorAll("input[name=m]"));
+    const chosenBox = document.getElementById("compare-chosen");
+    const foundBox = document.getElementById("compare-found");
+    const input = document.getElementById("compare-search");
+    const chosen = [];  // compare entries, in the order chosen
 
-    const asked = [];
-
-    /** The checked models: those asked for in the address first, in its order, then the others. */
-    function chosen() {
-      const now = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-      const kept = asked.filter(function (s) { return now.indexOf(s) >= 0; });
-      return kept.concat(now.filter(function (s) { return kept.indexOf(s) < 0; }));
+    /** The compare entry of a model found by the search: read from its leaderboard page's data. */
+    function entryOf(found) {
+      return loadScript(dataBase + found.page + ".js").then(function () {
+        const slug = decodeURIComponent(found.path.replace(/^model\//, "").replace(/\.html$/, ""));
+        return compareChunks[found.page][slug];
+      });
     }
 
-    function render(slugs) {
+    function checkbox(entry, checked) {
+      const box = el("input", { type: "checkbox", value: entry.slug }, []);
+      box.checked = checked;
+      box.disabled = !checked && chosen.length >= 4;
+      box.addEventListener("change", function () {
+        if (box.checked) chosen.push(entry);
+        else chosen.splice(chosen.findIndex(function (m) { return m.slug === entry.slug; }), 1);
+        update(true);
+      });
+      return el("label", {}, [box, " " + entry.label]);
+    }
+
+    function render() {
       target.textContent = "";
-      if (slugs.length < 2) {
+      if (chosen.length < 2) {
         target.appendChild(el("p", { class: "muted" }, ["Choose at least two models above."]));
         return;
       }
-      const models = slugs.map(function (s) { return bySlug[s]; });
+      const models = chosen;
       const head = el("tr", {}, [el("td", {}, [])].concat(models.map(function (m) {
         return el("th", { scope: "col" }, [el("a", { href: m.href }, [m.label])]);
       })));
@@ -210,32 +327,60 @@
       ]));
     }
 
-    function update(push) {
-      const slugs = chosen();
-      boxes.forEach(function (b) { b.disabled = !b.checked && slugs.length >= 4; });
-      status.textContent = slugs.length < 2 ? "Pick " + (2 - slugs.length) + " more." : slugs.length + " models compared.";
-      if (push) {
-        try { history.replaceState(null, "", "?m=" + slugs.join(",")); } catch (error) { /* file:// may refuse */ }
-      }
-      render(slugs);
+    let asked = 0;
+    function search() {
+      const ticket = ++asked;
+      findModels(base, input.value, 12).then(function (models) {
+        return Promise.all(models.map(entryOf));
+      }).then(function (entries) {
+        if (ticket !== asked) return;
+        foundBox.textContent = "";
+        entries.forEach(function (entry) {
+          if (entry && !chosen.some(function (m) { return m.slug === entry.slug; })) foundBox.appendChild(checkbox(entry, false));
+        });
+      });
     }
 
-    const params = new URLSearchParams(location.search);
-    params.getAll("m").forEach(function (value) {
+    function update(push) {
+      chosenBox.textContent = "";
+      chosen.forEach(function (entry) { chosenBox.appendChild(checkbox(entry, true)); });
+      status.textContent = chosen.length < 2 ? "Pick " + (2 - chosen.length) + " more." : chosen.length + " models compared.";
+      if (push) {
+        try { history.replaceState(null, "", "?m=" + chosen.map(function (m) { return m.slug; }).join(",")); } catch (error) { /* file:// may refuse */ }
+      }
+      if (searchKey(input.value)) search(); else foundBox.textContent = "";
+      render();
+    }
+
+    /** The model a slug of the address names: found by the search, whose keys include every slug. */
+    function bySlug(slug) {
+      return findModels(base, slug, 1000).then(function (models) {
+        const found = models.find(function (m) { return decodeURIComponent(m.path) === "model/" + slug + ".html"; });
+        return found ? entryOf(found) : null;
+      });
+    }
+
+    const asked0 = [];
+    new URLSearchParams(location.search).getAll("m").forEach(function (value) {
       value.split(",").forEach(function (s) {
         s = s.trim();
-        if (bySlug[s] && asked.indexOf(s) < 0 && asked.length < 4) asked.push(s);
+        if (s && asked0.indexOf(s) < 0 && asked0.length < 4) asked0.push(s);
       });
     });
-    boxes.forEach(function (b) { b.checked = asked.indexOf(b.value) >= 0; });
-    form.addEventListener("change", function () { update(true); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); update(true); });
+    input.addEventListener("input", search);
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
     update(false);
+    Promise.all(asked0.map(bySlug)).then(function (entries) {
+      entries.forEach(function (entry) { if (entry) chosen.push(entry); });
+      update(false);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     const table = document.getElementById("leaderboard");
     if (table) setupLeaderboard(table);
+    const search = document.getElementById("model-search");
+    if (search) setupSearch(search);
     document.querySelectorAll("button.copy[data-copy]").forEach(setupCopy);
     const compare = document.getElementById("compare-form");
     if (compare) setupCompare(compare);
