@@ -1,7 +1,16 @@
-"""Validation and rule timings: the bundled graph, one changed file, and synthetic graphs.
+"""Validation timings: the bundled graph, and generated graphs (``benchmarks/generate.py``).
 
-Run: ``.venv/bin/python benchmarks/validation.py [--models 1000 5000]``. Prints a table;
-asserts nothing (speed targets live here, not in unit tests).
+Run: ``.venv/bin/python benchmarks/validation.py [--root /tmp/mokg-10k /tmp/mokg-100k]``. For the
+bundled graph and each root, it loads the files into an in-memory store (not timed as
+validation) and times, with :class:`mokg.validation.Validator` over that store:
+
+- the whole graph, every shape (what ``mokg validate`` does), and the SPARQL-based shapes only
+  (what a load records, :func:`mokg.graph.record_validation`);
+- incremental re-validation of one changed model with every model that inherits from it and
+  the claims about them (``focus_nodes`` + ``with_dependents``): for the model with the most
+  descendants, and for a leaf.
+
+Prints a table; asserts nothing (speed targets live here, not in unit tests).
 """
 
 from __future__ import annotations
@@ -11,94 +20,73 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from mokg.config import Settings
 from mokg.loader import discover, load_files
-from mokg.rules import run_rules
 from mokg.store import EmbeddedStore
-from mokg.validation import Validator, check_files
+from mokg.validation import Report, Validator
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/mokg/"
 
-
-def synthetic(models: int) -> str:
-    """Turtle for ``models`` chained fine-tunes, each with weights, code, data and two claims."""
-    lines = ["@prefix mokg: <https://w3id.org/mokg/ontology#> .", "@prefix dcterms: <http://purl.org/dc/terms/> .",
-             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .", "@prefix prov: <http://www.w3.org/ns/prov#> .",
-             "@prefix spdx: <http://spdx.org/licenses/> ."]  # fmt: skip
-    for i in range(models):
-        m = f"<model/synthetic-{i}>"
-        base = f"mokg:finetunedFrom <model/synthetic-{i - 1}> ;" if i % 10 else "mokg:trainedOn <dataset/the-pile> ;"
-        licence = "spdx:Apache-2.0" if i % 3 else "<license/llama-2-community>"
-        lines.append(
-            f'{m} a mokg:Model ; rdfs:label "Synthetic {i}" ; dcterms:creator <org/eleutherai> ; '
-            f"dcterms:license {licence} ; {base} mokg:hasComponent <model/synthetic-{i}#weights>, "
-            f"<model/synthetic-{i}#training-code> .\n"
-            f'<model/synthetic-{i}#weights> a mokg:Artifact ; rdfs:label "w" ; '
-            f"mokg:componentType mokg:ModelParametersFinal ; dcterms:license {licence} ; "
-            f"mokg:availability mokg:DirectDownload ; mokg:location <https://example.org/{i}/w> .\n"
-            f'<model/synthetic-{i}#training-code> a mokg:Artifact ; rdfs:label "t" ; '
-            f"mokg:componentType mokg:TrainingCode ; dcterms:license spdx:MIT ; "
-            f"mokg:availability mokg:DirectDownload ; mokg:location <https://example.org/{i}/t> .\n"
-            f"<claim/synthetic-{i}/weights> a mokg:OpennessClaim ; mokg:aboutModel {m} ; "
-            f"mokg:componentType mokg:ModelParametersFinal ; mokg:opennessLevel mokg:Level4 ; "
-            f'mokg:levelLabel "Completely open" ; prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2> .\n'
-            f"<claim/synthetic-{i}/osaid> a mokg:OpennessClaim ; mokg:aboutModel {m} ; mokg:claimsOpenSourceAI true ; "
-            f"prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2> ."
-        )
-    return "\n".join(lines)
+#: The model with the most descendants (the dependents query's own count), and a leaf: a model
+#: nothing derives from, among those derived from something.
+_BIGGEST = """
+SELECT ?model (COUNT(DISTINCT ?child) AS ?n) WHERE {
+  ?child (mokg:finetunedFrom|mokg:quantizedFrom|mokg:adapterOf|mokg:mergedFrom|mokg:distilledFrom
+          |mokg:continuedPretrainingFrom)+ ?model
+} GROUP BY ?model ORDER BY DESC(?n) LIMIT 1"""
+_LEAF = """
+SELECT ?model WHERE {
+  ?model a mokg:Model ; mokg:finetunedFrom ?base .
+  FILTER NOT EXISTS { ?other mokg:finetunedFrom|mokg:quantizedFrom|mokg:adapterOf|mokg:mergedFrom
+                      |mokg:distilledFrom|mokg:continuedPretrainingFrom ?model }
+} LIMIT 1"""
 
 
-def timed(function: Callable[[], object]) -> tuple[float, object]:
+def timed(function: Callable[[], Report]) -> tuple[float, Report]:
     started = time.perf_counter()
-    result = function()
-    return time.perf_counter() - started, result
+    report = function()
+    return time.perf_counter() - started, report
+
+
+def measure(root: Path, name: str) -> list[tuple[str, int, float, int]]:
+    """The rows of the table for one root."""
+    files = discover(root, BASE)
+    shapes = [f for f in files if f.path.resolve().is_relative_to((root / "shapes").resolve())]
+    validator = Validator.from_quads(load_files(shapes, BASE))
+    store = EmbeddedStore()
+    started = time.perf_counter()
+    store.load([f for f in files if f not in shapes], BASE)
+    loaded = time.perf_counter() - started
+    triples = store.stats().quads
+    print(f"{name}: {triples:,} triples loaded in {loaded:.1f} s", flush=True)
+    rows = []
+    seconds, report = timed(lambda: validator.validate_in(store))
+    rows.append((f"{name}, whole graph, every shape", triples, seconds, len(report.findings)))
+    seconds, report = timed(lambda: validator.validate_in(store, sparql_only=True))
+    rows.append((f"{name}, whole graph, SPARQL shapes (at load)", triples, seconds, len(report.findings)))
+    (biggest,) = store.query(_BIGGEST)
+    for what, model in (
+        (f"model with {int(biggest['n'].value):,} descendants", biggest["model"]),
+        ("leaf model", next(iter(store.query(_LEAF)))["model"]),
+    ):
+        seconds, report = timed(lambda m=model: validator.validate_in(store, focus_nodes=[m], with_dependents=True))
+        rows.append((f"{name}, {what} + dependents", triples, seconds, len(report.findings)))
+    for row in rows:
+        print(f"  {row[0]}: {row[2]:.2f} s, {row[3]:,} results", flush=True)
+    return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", type=int, nargs="*", default=[1000, 5000])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--root", type=Path, nargs="*", default=[], help="roots written by benchmarks/generate.py")
     args = parser.parse_args()
-    settings = Settings(root=ROOT)
-    files = discover(ROOT, BASE)
-    shapes = [f for f in files if "/shapes/" in f.path.as_posix()]
-    data = [f for f in files if f not in shapes]
-    validator = Validator.from_quads(load_files(shapes, BASE))
-    quads = load_files(data, BASE)
-
-    rows = []
-    seconds, report = timed(lambda: check_files(settings))
-    rows.append(("bundled graph, whole (mokg validate)", len(quads), seconds, len(report.findings)))
-    seconds, report = timed(lambda: check_files(settings, [ROOT / "data" / "models" / "mistral-7b.ttl"]))
-    rows.append(("bundled graph, one changed model + dependents", len(quads), seconds, len(report.findings)))
-    store = EmbeddedStore()
-    store.replace(quads)
-    seconds, _ = timed(lambda: run_rules(store, BASE))
-    rows.append(("bundled graph, all rules", len(quads), seconds, store.stats().derived))
-
-    for models in args.models:
-        extra = list(ox.parse(synthetic(models), format=ox.RdfFormat.TURTLE, base_iri=BASE))
-        graph = ox.NamedNode(f"{BASE}graph/synthetic")
-        big = quads + [ox.Quad(t.subject, t.predicate, t.object, graph) for t in extra]
-        seconds, report = timed(lambda big=big: validator.validate(big))
-        rows.append((f"bundled + {models} synthetic models, whole", len(big), seconds, len(report.findings)))
-        focus = [f"{BASE}model/synthetic-{models // 2}"]
-        seconds, report = timed(
-            lambda big=big, focus=focus: validator.validate(big, focus_nodes=focus, with_dependents=True)
-        )
-        rows.append((f"bundled + {models} synthetic, one model + dependents", len(big), seconds, len(report.findings)))
-        store = EmbeddedStore()
-        store.replace(big)
-        seconds, _ = timed(lambda store=store: run_rules(store, BASE))
-        rows.append((f"bundled + {models} synthetic, all rules", len(big), seconds, store.stats().derived))
-
-    print(f"| {'what':<52} | {'triples':>8} | {'seconds':>8} | {'results':>8} |")
-    print(f"|{'-' * 54}|{'-' * 10}|{'-' * 10}|{'-' * 10}|")
+    rows = measure(ROOT, "bundled")
+    for root in args.root:
+        rows += measure(root, root.name)
+    print(f"\n| {'what':<60} | {'triples':>10} | {'seconds':>8} | {'results':>8} |")
+    print(f"|{'-' * 62}|{'-' * 12}|{'-' * 10}|{'-' * 10}|")
     for what, triples, seconds, results in rows:
-        print(f"| {what:<52} | {triples:>8} | {seconds:>8.2f} | {results:>8} |")
-    print("results: findings for validation rows, derived triples for rule rows")
+        print(f"| {what:<60} | {triples:>10,} | {seconds:>8.2f} | {results:>8,} |")
 
 
 if __name__ == "__main__":

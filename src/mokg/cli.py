@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from mokg.validation import Report
 
 # The commands import what only they need (validation, importers, releases, the site, the
-# service) when they run: rdflib and pyshacl alone take a second to import, and `mokg query`
-# on an unchanged graph answers in less.
+# service) when they run: rdflib alone takes most of a second to import, and `mokg query` on an
+# unchanged graph answers in less.
 
 __all__ = ["build_parser", "main"]
 

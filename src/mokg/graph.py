@@ -216,12 +216,10 @@ def _now() -> datetime:
 def record_validation(store: Store, base_iri: str) -> None:
     """Check the loaded graph's claims and keep the results in the store, so records can show them.
 
-    Only the SPARQL-based shapes run here (every claim rule, and the SPARQL warnings on
-    components), over the store itself: they take about a second on the bundled graph, where
-    pyshacl's SHACL Core checks of every record take ten. Those structural checks are
-    `mokg validate`'s job, run in CI.
+    The shapes run over the store itself (compiled to SPARQL by :mod:`mokg.shacl`): the graph is
+    never copied out of it.
     """
-    # Imported here: rdflib and pyshacl take a second to import, which `mokg query` need not pay.
+    # Imported here: the validation stack (rdflib among it) takes time to import, which `mokg query` need not pay.
     from mokg.validation import VALIDATION_GRAPH, Validator, result_triples
 
     validator = Validator.from_quads(store.graphs_under(f"{base_iri}graph/shapes/"))

@@ -1,23 +1,19 @@
 """SHACL validation: shapes over records, in the context of the published graph.
 
-Two engines share the work, each where it is strong:
+mokg's own engine (:mod:`mokg.shacl`) checks SHACL Core and SHACL-SPARQL constraints with one
+SPARQL query per constraint for all focus nodes at once, in the store where the data are:
+pyoxigraph in memory for a file or a submission in its context, the loaded store (on disk, in
+memory or remote) for the whole graph. Shapes it does not support are refused when the
+:class:`Validator` is built, never half-checked.
 
-- **SHACL Core** constraints run in pyshacl over an rdflib copy of the data (small: a
-  submission and its context, or the bundled graph);
-- **SHACL-SPARQL** constraints run in pyoxigraph, one query per constraint for all focus
-  nodes at once, instead of one rdflib query per focus node. On the bundled graph this takes
-  the claim rules from about 50 s (pyshacl alone) to well under a second.
-
-The SPARQL evaluation follows SHACL 1.0 §5: ``$this`` is joined with the shape's targets
-(which equals pre-binding as long as each query binds ``$this`` in a triple pattern, as all of
-mokg's do), ``?value`` and ``?path`` give the result's value and path, and ``{?var}`` in
-``sh:message`` is replaced by the solution's value. Severity is the shape's.
+This module turns the engine's results into mokg's reports: the findings a contributor reads
+(the entity's file and class added), the API's JSON model, a W3C validation report, and the
+triples the loaded store keeps so that records show their results.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,13 +21,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from pydantic import BaseModel, Field
-from pyshacl import validate as shacl_validate
-from rdflib.namespace import RDF, SH
 
 from mokg.config import Settings
-from mokg.errors import LoadError, MokgError, PayloadTooLarge
+from mokg.errors import LoadError, PayloadTooLarge
 from mokg.formats import JSON_LD, N_TRIPLES, TURTLE, by_media
 from mokg.loader import SourceFile, discover, graph_name, load_files, parse_bytes
+from mokg.shacl import Engine, Result
+from mokg.shacl.engine import written_forms
+from mokg.shacl.graph import RDF, SH, Term
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import MOKG
 from mokg.workers import WorkerContext
@@ -49,39 +46,68 @@ __all__ = [
     "check_files",
     "context_query",
     "result_triples",
-    "to_rdflib",
     "typed_subjects",
 ]
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_IRI = {name: iri for iri, name in _SEVERITY.items()}
-_TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 
 
-@dataclass(frozen=True, order=True)
+def _text(term: Term | None) -> str | None:
+    """A term as reports write it in text: an IRI or a literal's lexical form as is, a blank node as ``_:label``."""
+    if term is None:
+        return None
+    return str(term) if isinstance(term, ox.BlankNode) else term.value
+
+
+@dataclass(frozen=True)
 class Finding:
-    """One validation result, in the words a contributor needs."""
+    """One validation result, in the words a contributor needs.
+
+    ``focus`` and ``value`` are text (see :func:`_text`), ``shape`` the shape's IRI (a blank-node
+    shape's label changes with every load, so it is not named); ``result`` keeps the engine's
+    result, its terms exact (a blank node, a literal's datatype and language), for the RDF reports.
+    """
 
     focus: str
     severity: str
     message: str
-    path: str | None = None
-    value: str | None = None
-    shape: str | None = None
+    path: str | None
+    value: str | None
+    shape: str | None
+    component: str
+    result: Result = field(compare=False, repr=False)
     source: str | None = field(default=None, compare=False)
     kind: str | None = field(default=None, compare=False)
-    value_is_iri: bool = field(default=False, compare=False)
+
+    @property
+    def value_is_iri(self) -> bool:
+        return isinstance(self.result.value, ox.NamedNode)
+
+    @classmethod
+    def of(cls, result: Result) -> Finding:
+        return cls(
+            focus=_text(result.focus) or "",
+            severity=_SEVERITY.get(result.severity, result.severity.value),
+            message=result.message,
+            path=str(result.path) if result.path is not None else None,
+            value=_text(result.value),
+            shape=result.shape.value if isinstance(result.shape, ox.NamedNode) else None,
+            component=result.component.value,
+            result=result,
+        )
 
 
 class ResultModel(BaseModel):
     """One validation result."""
 
-    focus: str = Field(description="IRI of the entity the result is about.")
-    severity: str = Field(description="Violation, Warning or Info.")
+    focus: str = Field(description="IRI of the entity the result is about (a blank node as `_:label`).")
+    severity: str = Field(description="Violation, Warning or Info (or the IRI of a shape's own severity).")
     message: str = Field(description="What is wrong, in a sentence.")
     path: str | None = Field(None, description="The property concerned, if the shape names one.")
     value: str | None = Field(None, description="The offending value (for claim rules: the model checked).")
     shape: str | None = Field(None, description="IRI of the shape that produced the result.")
+    component: str = Field(description="IRI of the SHACL constraint component that produced it.")
     source: str | None = Field(None, description="The file that describes the entity, when known.")
     kind: str | None = Field(None, description="The mokg class of the entity (Model, OpennessClaim…), when known.")
 
@@ -96,14 +122,28 @@ class ReportModel(BaseModel):
     results: list[ResultModel]
 
 
+def _rdflib(term: Term) -> rdflib.term.Identifier:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
+
+
 @dataclass(frozen=True)
 class Report:
-    """The findings of one validation run; it conforms unless a violation was found."""
+    """The findings of one validation run; it conforms unless a violation was found.
+
+    Results are a multiset, as in SHACL: two results that differ in any way stay two.
+    """
 
     findings: tuple[Finding, ...]
 
     @property
     def conforms(self) -> bool:
+        """No Violation: warnings and infos never fail a run (SHACL's ``sh:conforms`` is stricter: no result)."""
         return not any(f.severity == "Violation" for f in self.findings)
 
     @property
@@ -135,91 +175,49 @@ class Report:
         )
 
     def to_graph(self) -> rdflib.Graph:
-        """The report as a W3C SHACL validation report graph."""
+        """The report as a W3C SHACL validation report graph.
+
+        ``sh:conforms`` is SHACL's: true only without any result, warnings included. Terms are
+        the data's (a blank focus node stays a blank node with its label, a literal keeps its
+        datatype and language tag), and a path that is not an IRI is written as SHACL writes paths.
+        """
         graph = rdflib.Graph()
-        graph.bind("sh", SH)
+        graph.bind("sh", rdflib.Namespace(SH.base))
         report = rdflib.BNode()
-        graph.add((report, RDF.type, SH.ValidationReport))
-        graph.add((report, SH.conforms, rdflib.Literal(self.conforms)))
+        sh = rdflib.Namespace(SH.base)
+        graph.add((report, rdflib.RDF.type, sh.ValidationReport))
+        graph.add((report, sh.conforms, rdflib.Literal(not self.findings)))
         for finding in self.findings:
-            result = rdflib.BNode()
-            graph.add((report, SH.result, result))
-            graph.add((result, RDF.type, SH.ValidationResult))
-            graph.add((result, SH.focusNode, rdflib.URIRef(finding.focus)))
-            graph.add((result, SH.resultSeverity, _SEVERITY_IRI[finding.severity]))
-            graph.add((result, SH.resultMessage, rdflib.Literal(finding.message)))
-            if finding.path:
-                graph.add((result, SH.resultPath, rdflib.URIRef(finding.path)))
-            if finding.value:
-                value = rdflib.URIRef(finding.value) if finding.value_is_iri else rdflib.Literal(finding.value)
-                graph.add((result, SH.value, value))
-            if finding.shape:
-                graph.add((result, SH.sourceShape, rdflib.URIRef(finding.shape)))
+            node = rdflib.BNode()
+            graph.add((report, sh.result, node))
+            pairs, triples = _result_terms(finding)
+            for predicate, term in pairs:
+                graph.add((node, rdflib.URIRef(predicate.value), _rdflib(term)))
+            for triple in triples:
+                graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
         return graph
 
 
-def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
-    """The union of pyoxigraph quads as one rdflib graph (through N-Triples, which both read exactly)."""
-    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    return rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
-
-
-@dataclass(frozen=True)
-class _SparqlConstraint:
-    """A SPARQL-based constraint of a node shape, ready to run for all targets at once."""
-
-    shape: str
-    severity: str
-    target_classes: tuple[str, ...]
-    prefixes: str
-    select: str
-    message: str
-
-
-def _text(term: object) -> str | None:
-    if term is None or isinstance(term, rdflib.BNode):
-        return None
-    return str(term)
-
-
-def _kinds(store: Store, nodes: set[str]) -> dict[str, str]:
-    """The mokg class of each node (its local name), for reports and for telling claims from facts."""
-    if not nodes:
-        return {}
-    rows = store.query(
-        f"SELECT ?node ?class WHERE {{ VALUES ?node {{ {_iris(nodes)} }} ?node a ?class "
-        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}'
-    )
-    return {row["node"].value: row["class"].value.removeprefix(str(MOKG)) for row in rows}
-
-
-def _fill(template: str, bindings: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
-    """Replace ``{?name}`` / ``{$name}`` in a message by the solution's values (SHACL 1.0 §5.3.2)."""
-    return _TEMPLATE.sub(lambda m: bindings[m.group(1)].value if m.group(1) in bindings else m.group(0), template)
-
-
-def _sparql_constraints(shapes: rdflib.Graph) -> list[_SparqlConstraint]:
-    constraints = []
-    for shape, constraint in shapes.subject_objects(SH.sparql):
-        if shapes.value(shape, SH.targetClass) is None:
-            raise MokgError(f"shape {shape} has a SPARQL constraint but no sh:targetClass: mokg cannot evaluate it")
-        prefixes = "".join(
-            f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-            for owner in shapes.objects(constraint, SH.prefixes)
-            for d in shapes.objects(owner, SH.declare)
-        )
-        message = shapes.value(constraint, SH.message) or shapes.value(shape, SH.message) or "constraint not met"
-        constraints.append(
-            _SparqlConstraint(
-                shape=str(shape),
-                severity=_SEVERITY.get(shapes.value(shape, SH.severity), "Violation"),
-                target_classes=tuple(sorted(str(c) for c in shapes.objects(shape, SH.targetClass))),
-                prefixes=prefixes,
-                select=str(shapes.value(constraint, SH.select)),
-                message=str(message),
-            )
-        )
-    return sorted(constraints, key=lambda c: (c.shape, c.select))
+def _result_terms(finding: Finding) -> tuple[list[tuple[ox.NamedNode, Term]], list[ox.Triple]]:
+    """The predicates and objects of one ``sh:ValidationResult``, and the triples of a path that is not an IRI."""
+    result = finding.result
+    pairs: list[tuple[ox.NamedNode, Term]] = [
+        (RDF.type, SH.ValidationResult),
+        (SH.focusNode, result.focus),
+        (SH.resultSeverity, result.severity),
+        (SH.resultMessage, ox.Literal(result.message)),
+        (SH.sourceShape, result.shape),
+        (SH.sourceConstraintComponent, result.component),
+    ]
+    if result.constraint is not None:
+        pairs.append((SH.sourceConstraint, result.constraint))
+    triples: list[ox.Triple] = []
+    if result.path is not None:
+        path, triples = result.path.rdf()
+        pairs.append((SH.resultPath, path))
+    if result.value is not None:
+        pairs.append((SH.value, result.value))
+    return pairs, triples
 
 
 _DERIVATION = (
@@ -262,11 +260,9 @@ def _iris(nodes: Iterable[str]) -> str:
     return " ".join(f"<{node}>" for node in sorted(set(nodes)))
 
 
-def typed_subjects(quads: Iterable[ox.Quad]) -> list[str]:
-    """The entities a set of quads describes: its subjects that have an ``rdf:type``."""
-    return sorted(
-        {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode) and q.predicate.value == str(RDF.type)}
-    )
+def typed_subjects(quads: Iterable[ox.Quad]) -> list[ox.NamedNode | ox.BlankNode]:
+    """The entities a set of quads describes: its subjects that have an ``rdf:type`` (blank nodes too)."""
+    return sorted({q.subject for q in quads if q.predicate == RDF.type}, key=str)  # type: ignore[return-value]
 
 
 def context_query(submission: Iterable[ox.Quad]) -> str:
@@ -280,132 +276,112 @@ def context_query(submission: Iterable[ox.Quad]) -> str:
     return _CONTEXT_QUERY % _iris(used)
 
 
+def _kinds(store: Store, nodes: set[Term]) -> dict[Term, str]:
+    """The mokg class of each node (its local name), for reports and for telling claims from facts.
+
+    Blank nodes cannot be named in a query: when some are asked for, the classes of every blank
+    node are read (they are few: mokg's records are IRIs, blank ones come from submissions).
+    """
+    named = [node for node in nodes if isinstance(node, ox.NamedNode)]
+    parts = [f"{{ VALUES ?node {{ {' '.join(map(str, named))} }} }}"] if named else []
+    if any(isinstance(node, ox.BlankNode) for node in nodes):
+        parts.append("{ ?node a ?class FILTER(isBlank(?node)) }")
+    if not parts:
+        return {}
+    rows = store.query(
+        f"SELECT ?node ?class WHERE {{ {' UNION '.join(parts)} ?node a ?class "
+        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}'
+    )
+    return {row["node"]: row["class"].value.removeprefix(str(MOKG)) for row in rows}
+
+
+def _order(finding: Finding) -> tuple[str, ...]:
+    """Reports list findings by entity, then severity, message, path, value, shape, component."""
+    fields = (finding.path, finding.value, finding.shape)
+    return (finding.focus, finding.severity, finding.message, *(text or "" for text in fields), finding.component)
+
+
 class Validator:
-    """The shapes, loaded once, applied to data held in a pyoxigraph store."""
+    """The shapes, compiled once (:class:`mokg.shacl.Engine`), applied to data in a store.
+
+    Building it refuses, with a :class:`mokg.errors.MokgError` naming the shape, any shape the
+    engine does not support or SHACL does not allow.
+    """
 
     @classmethod
-    def from_quads(cls, quads: Iterable[ox.Quad]) -> Validator:
+    def from_quads(cls, quads: Iterable[ox.Quad | ox.Triple]) -> Validator:
         """A validator for the shapes in ``quads`` (as the loader reads ``shapes/``)."""
-        return cls(to_rdflib(quads))
+        return cls(Engine(quads))
 
-    def __init__(self, shapes: rdflib.Graph) -> None:
-        self._sparql = _sparql_constraints(shapes)
-        self._core = rdflib.Graph()
-        for triple in shapes:
-            if triple[1] != SH.sparql:
-                self._core.add(triple)
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
 
     def validate(
         self,
         quads: Sequence[ox.Quad],
         *,
-        focus_nodes: Sequence[str] | None = None,
+        focus_nodes: Sequence[str | Term] | None = None,
         with_dependents: bool = False,
         sources: dict[str, str] | None = None,
-        core: bool = True,
     ) -> Report:
-        """Validate ``quads`` (records, their context and the ontology).
+        """Validate ``quads`` (records, their context and the ontology), loaded into a store of their own.
 
-        ``focus_nodes`` restricts validation to those entities (incremental validation of a
-        change) and, ``with_dependents``, to what depends on them: models derived from a
-        changed model inherit its restrictions, so their claims are checked again.
-        ``sources`` maps an entity to the file that describes it. ``core=False`` skips the SHACL
-        Core shapes (pyshacl, the slow part on a large graph) and runs only the SPARQL ones, which
-        hold every claim rule.
+        See :meth:`validate_in` for the arguments.
         """
         if focus_nodes is not None and not focus_nodes:
             return Report(())
         store = EmbeddedStore()
         store.replace(quads)
-        if not core:
-            findings = []
-        elif focus_nodes is None:
-            findings = self._core_findings(to_rdflib(quads))
-        else:
-            if with_dependents:
-                dependents = store.query(_DEPENDENTS_QUERY % _iris(focus_nodes))
-                found = {term.value for row in dependents for term in (row["model"], row["claim"]) if term is not None}
-                focus_nodes = sorted(set(focus_nodes) | found)
-            # pyshacl's own focus_nodes also restricts nested shapes to the focus nodes, which
-            # miscounts qualified values and skips checks on values. Instead, validate the focus
-            # nodes' neighbourhood whole, and keep the results about the focus nodes.
-            neighbourhood = store.query(_CONTEXT_QUERY % _iris(focus_nodes))
-            graph = to_rdflib(ox.Quad(t.subject, t.predicate, t.object) for t in neighbourhood)
-            wanted = set(focus_nodes)
-            findings = [f for f in self._core_findings(graph) if f.focus in wanted]
-        return self._report(store, findings, focus_nodes, sources or {})
+        written = written_forms(q.object for q in quads)
+        return self.validate_in(
+            store, focus_nodes=focus_nodes, with_dependents=with_dependents, sources=sources, written=written
+        )
+
+    def validate_in(
+        self,
+        store: Store,
+        *,
+        focus_nodes: Sequence[str | Term] | None = None,
+        with_dependents: bool = False,
+        sources: dict[str, str] | None = None,
+        sparql_only: bool = False,
+        written: dict[ox.Literal, ox.Literal] | None = None,
+    ) -> Report:
+        """Validate the data of ``store`` where they are.
+
+        ``focus_nodes`` (IRIs as text or terms, blank nodes as terms) restricts the results to
+        those entities (incremental validation of a change) and, ``with_dependents``, to what
+        depends on them: models derived from a changed model inherit its restrictions, so their
+        claims are checked again. ``sources`` maps an entity (as :attr:`Finding.focus` writes it)
+        to the file that describes it. ``sparql_only`` runs only the SPARQL-based constraints.
+        ``written`` maps literals as the store gives them back to their form in the data
+        (:func:`mokg.shacl.engine.written_forms`), when the data are at hand.
+        """
+        focus: list[Term] | None = None
+        if focus_nodes is not None:
+            focus = [ox.NamedNode(node) if isinstance(node, str) else node for node in focus_nodes]
+            named = [node for node in focus if isinstance(node, ox.NamedNode)]
+            if with_dependents and named:
+                rows = store.query(_DEPENDENTS_QUERY % " ".join(map(str, named)))
+                found = {term for row in rows for term in (row["model"], row["claim"]) if term is not None}
+                focus = sorted(set(focus) | found, key=str)
+        results = self._engine.validate(store, focus, sparql_only=sparql_only, written=written)
+        kinds = _kinds(store, {r.focus for r in results if not isinstance(r.focus, ox.Literal)})
+        findings = [Finding.of(r) for r in results]
+        sources = sources or {}
+        located = (
+            replace(f, source=sources.get(f.focus), kind=kinds.get(r.focus))
+            for f, r in zip(findings, results, strict=True)
+        )
+        return Report(tuple(sorted(located, key=_order)))
 
     def validate_store(self, store: Store) -> Report:
-        """The SPARQL constraints (every claim rule) over a whole loaded store, where it is.
+        """The SPARQL constraints (every claim rule) over a whole loaded store: what the load records.
 
-        What the load records (:func:`mokg.graph.publish`): no copy of the graph is made, so it
-        scales with the store, not with Python's memory. SHACL Core is ``mokg validate``'s job.
+        :func:`mokg.graph.record_validation` keeps these results so that records show them; the
+        structural (SHACL Core) checks of every record are ``mokg validate``'s job.
         """
-        return self._report(store, [], None, {})
-
-    def _report(
-        self, store: Store, findings: list[Finding], focus_nodes: Sequence[str] | None, sources: dict[str, str]
-    ) -> Report:
-        for constraint in self._sparql:
-            findings.extend(self._sparql_findings(store, constraint, focus_nodes))
-        kinds = _kinds(store, {f.focus for f in findings})
-        located = {replace(f, source=sources.get(f.focus), kind=kinds.get(f.focus)) for f in findings}
-        return Report(tuple(sorted(located)))
-
-    def _core_findings(self, data: rdflib.Graph) -> list[Finding]:
-        _, results, text = shacl_validate(
-            data, shacl_graph=self._core, advanced=True, inference="none", allow_warnings=True
-        )
-        if not isinstance(results, rdflib.Graph):  # pyshacl reports unusable shapes as text
-            raise MokgError(f"the shapes could not be applied: {text}")
-        findings = []
-        report = results.value(predicate=RDF.type, object=SH.ValidationReport)
-        # Top-level results only: nested ones (sh:detail, from sh:node and sh:or) explain them.
-        for result in results.objects(report, SH.result):
-            shape = results.value(result, SH.sourceShape)
-            message = results.value(result, SH.resultMessage) or self._core.value(shape, SH.message)
-            findings.append(
-                Finding(
-                    focus=str(results.value(result, SH.focusNode)),
-                    severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "Violation"),
-                    message=str(message or "constraint not met"),
-                    path=_text(results.value(result, SH.resultPath)),
-                    value=_text(results.value(result, SH.value)),
-                    value_is_iri=isinstance(results.value(result, SH.value), rdflib.URIRef),
-                    shape=_text(shape),
-                )
-            )
-        return findings
-
-    def _sparql_findings(
-        self, store: Store, constraint: _SparqlConstraint, focus_nodes: Sequence[str] | None
-    ) -> list[Finding]:
-        select = constraint.select.replace("$this", "?this")
-        targets = " UNION ".join(
-            f"{{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{c}> }}" for c in constraint.target_classes
-        )
-        focus = ""
-        if focus_nodes is not None:
-            focus = "VALUES ?this { " + " ".join(f"<{node}>" for node in focus_nodes) + " }"
-        query = f"{constraint.prefixes}SELECT * WHERE {{ {focus} {targets} {{ {select} }} }}"
-        solutions = store.query(query)
-        names = [variable.value for variable in solutions.variables]
-        findings = []
-        for row in solutions:
-            bindings = {name: row[name] for name in names if row[name] is not None}
-            message = _fill(constraint.message, bindings)
-            findings.append(
-                Finding(
-                    focus=bindings["this"].value,
-                    severity=constraint.severity,
-                    message=message,
-                    path=bindings["path"].value if "path" in bindings else None,
-                    value=bindings["value"].value if "value" in bindings else None,
-                    value_is_iri=isinstance(bindings.get("value"), ox.NamedNode),
-                    shape=constraint.shape,
-                )
-            )
-        return findings
+        return self.validate_in(store, sparql_only=True)
 
 
 def check_files(settings: Settings, paths: Sequence[Path] = ()) -> Report:
@@ -424,10 +400,10 @@ def check_files(settings: Settings, paths: Sequence[Path] = ()) -> Report:
     given_quads = load_files(given, settings.base_iri)
     quads = load_files([f for f in data if f not in given], settings.base_iri) + given_quads
     files = {f.graph.value: _display_path(f.path, settings.root) for f in data}
-    sources = {}
+    sources: dict[str, str] = {}
     for quad in quads:
-        if quad.predicate.value == str(RDF.type) and isinstance(quad.graph_name, ox.NamedNode):
-            sources.setdefault(quad.subject.value, files.get(quad.graph_name.value))
+        if quad.predicate == RDF.type and isinstance(quad.graph_name, ox.NamedNode):
+            sources.setdefault(_text(quad.subject), files.get(quad.graph_name.value))
     validator = Validator.from_quads(load_files(shapes, settings.base_iri))
     if not given:
         return validator.validate(quads, sources=sources)
@@ -448,30 +424,21 @@ VALIDATION_GRAPH = "graph/derived/validation"
 def result_triples(report: Report) -> list[ox.Triple]:
     """The findings as triples: ``<entity> mokg:validationResult <entity#result-…>`` with the SHACL terms.
 
-    Result IRIs are derived from the finding, so writing the same report twice gives the same triples.
+    Records show these, so they hold no blank node: results about IRIs only (the loaded graph's
+    entities are IRIs), and the source shape, source constraint and path only when they are IRIs.
+    Result IRIs are derived from everything the result says, so writing the same report twice gives
+    the same triples, and two different results two resources.
     """
-    sh = str(SH)
     triples = []
     for finding in report.findings:
-        digest = hashlib.sha1(
-            f"{finding.focus} {finding.shape} {finding.message} {finding.value}".encode()
-        ).hexdigest()[:12]
-        focus = ox.NamedNode(finding.focus)
-        result = ox.NamedNode(f"{finding.focus.split('#', 1)[0]}#result-{digest}")
-        triples += [
-            ox.Triple(focus, MOKG.validationResult, result),
-            ox.Triple(result, ox.NamedNode(str(RDF.type)), ox.NamedNode(f"{sh}ValidationResult")),
-            ox.Triple(result, ox.NamedNode(f"{sh}focusNode"), focus),
-            ox.Triple(result, ox.NamedNode(f"{sh}resultSeverity"), ox.NamedNode(f"{sh}{finding.severity}")),
-            ox.Triple(result, ox.NamedNode(f"{sh}resultMessage"), ox.Literal(finding.message)),
-        ]
-        if finding.shape:
-            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}sourceShape"), ox.NamedNode(finding.shape)))
-        if finding.path:
-            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}resultPath"), ox.NamedNode(finding.path)))
-        if finding.value:
-            value = ox.NamedNode(finding.value) if finding.value_is_iri else ox.Literal(finding.value)
-            triples.append(ox.Triple(result, ox.NamedNode(f"{sh}value"), value))
+        focus = finding.result.focus
+        if not isinstance(focus, ox.NamedNode):
+            continue
+        pairs = [(p, o) for p, o in _result_terms(finding)[0] if not isinstance(o, ox.BlankNode)]
+        digest = hashlib.sha1(" ".join(f"{p} {o}" for p, o in pairs).encode()).hexdigest()[:12]
+        result = ox.NamedNode(f"{focus.value.split('#', 1)[0]}#result-{digest}")
+        triples.append(ox.Triple(focus, MOKG.validationResult, result))
+        triples += [ox.Triple(result, predicate, term) for predicate, term in pairs]
     return triples
 
 
