@@ -225,6 +225,8 @@ class Engine:
         other classes have nothing to check, and each list written into a query is shorter.
         """
         shapes = list(shapes)
+        if not shapes:  # no query: an empty group pattern would answer one empty row
+            return {}
         c = Compiler()
         branches = " UNION ".join(
             f"{{ {restrict(shape.targets.focus(c).bind('?node'), nodes)} BIND({i} AS ?shape) }}"
