@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -44,6 +45,16 @@ class Settings(BaseModel):
     root: Path = Field(default_factory=bundled_root, description="Folder with ontology/, shapes/ and data/.")
     store: str | None = Field(
         None, description="On-disk store folder, or the URL of an Oxigraph server; in memory when unset."
+    )
+    store_engine: Literal["oxigraph", "virtuoso"] = Field(
+        "oxigraph",
+        description="The server a store URL points to: its endpoints and what its SPARQL needs (docs/deploy.md).",
+    )
+    store_user: str | None = Field(
+        None, description="User that writes to a remote store which needs one (Virtuoso: granted SPARQL_UPDATE)."
+    )
+    store_password: str | None = Field(
+        None, repr=False, description="Password of store_user (HTTP digest); from MOKG_STORE_PASSWORD, not a flag."
     )
     cache_dir: Path = Field(
         default_factory=default_cache_dir,
