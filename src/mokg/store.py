@@ -86,6 +86,11 @@ def _dataset(
     }
 
 
+def _literal(text: str) -> str:
+    """``text`` as a SPARQL string literal, safely escaped."""
+    return str(ox.Literal(text))
+
+
 class Store(ABC):
     """A SPARQL-queryable dataset that mokg loads whole and replaces whole."""
 
@@ -128,13 +133,10 @@ class Store(ABC):
 
     def graphs_under(self, prefix: str) -> list[ox.Quad]:
         """The triples of every named graph whose name starts with ``prefix`` (e.g. the shapes)."""
-        # The graphs' names first, then their triples: a filter over every quad would read the
-        # whole store (minutes at a million models) to find the few hundred triples of the shapes.
-        names = [row["g"] for row in self.query("SELECT ?g WHERE { GRAPH ?g {} }")]
-        chosen = " ".join(str(name) for name in names if name.value.startswith(prefix))
-        if not chosen:
-            return []
-        triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {chosen} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        triples = self.query(
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {_literal(prefix)})) }}"
+        )
         return [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
 
     def stats(self) -> Stats:
@@ -211,6 +213,16 @@ class EmbeddedStore(Store):
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+
+    def graphs_under(self, prefix: str) -> list[ox.Quad]:
+        # The graphs' names first, then their triples: the filter of the generic query reads every
+        # quad of the store (minutes at a million models) to find the few hundred of the shapes.
+        names = [name for name in self._store.named_graphs() if name.value.startswith(prefix)]
+        return [
+            ox.Quad(quad.subject, quad.predicate, quad.object)
+            for name in names
+            for quad in self._store.quads_for_pattern(None, None, None, name)
+        ]
 
     def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
         with self._lock:
