@@ -55,7 +55,7 @@ class AppState:
     context: dict[str, object]
     releases: Releases
     workdir: Path
-    cache: ResponseCache = field(default_factory=lambda: ResponseCache(64 << 20))
+    cache: ResponseCache
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _pool: WorkerPool | None = None
     _dumps: list[Dump] | None = None
