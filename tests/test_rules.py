@@ -18,7 +18,7 @@ LINEAGE = TEST_DATA / "derived" / "deep-lineage.ttl"
 
 @pytest.fixture(scope="module")
 def derived() -> EmbeddedStore:
-    """The bundled graph plus three made-up MOF models, with every rule materialized."""
+    """The bundled graph plus four made-up MOF models, with every rule materialized."""
     files = [*discover(REPO, BASE), SourceFile(MOF_MODELS, graph_name(MOF_MODELS, REPO, BASE))]
     store = EmbeddedStore()
     store.replace(load_files(files, BASE))
@@ -186,7 +186,6 @@ def test_open_licences_restrict_nothing(derived: EmbeddedStore):
         ("mistral-7b", "Datasets", "StatusNotPublic"),  # pre-training data refine Datasets
         ("mof-class-1", "ModelParametersFinal", "StatusOpen"),
         ("mof-class-1", "Datasets", "StatusOpen"),
-        ("mof-class-3", "TechnicalReport", "StatusMissing"),
     ],
 )
 def test_component_status(derived: EmbeddedStore, model: str, component: str, status: str):
@@ -198,12 +197,37 @@ def test_component_status(derived: EmbeddedStore, model: str, component: str, st
     assert row["status"] == f"{MOKG}{status}"
 
 
-def test_every_model_gets_all_17_component_assessments(derived: EmbeddedStore):
-    rows = derived.query(
-        "SELECT ?m (COUNT(?a) AS ?n) WHERE { ?m a mokg:Model ; mokg:componentAssessment ?a } GROUP BY ?m"
+def test_a_missing_component_gets_no_assessment(derived: EmbeddedStore):
+    """Only recorded MOF components are assessed: absence is "missing", read by rules 40/60 and pages."""
+    assessed = values(
+        derived,
+        f"""SELECT ?type WHERE {{ <{BASE}model/mof-class-3> mokg:componentAssessment/mokg:componentType ?type }}""",
     )
-    counts = {int(row["n"].value) for row in rows}
-    assert counts == {17}
+    assert f"{MOKG}ModelParametersFinal" in assessed
+    assert f"{MOKG}TechnicalReport" not in assessed
+    missing = values(derived, "SELECT ?a WHERE { ?a mokg:componentStatus mokg:StatusMissing }")
+    assert missing == set()
+
+
+def test_every_assessment_is_of_a_recorded_mof_component(derived: EmbeddedStore):
+    unrecorded = values(
+        derived,
+        """SELECT ?a WHERE { ?m mokg:componentAssessment ?a . ?a mokg:componentType ?type .
+            FILTER NOT EXISTS { ?m mokg:hasComponent/mokg:componentType/skos:broader* ?type } }""",
+    )
+    assert unrecorded == set()
+
+
+def test_every_model_has_a_class_and_a_score_even_without_components(derived: EmbeddedStore):
+    """Rules 40 and 60 read missing components from the absence of assessments: class 0, score 0."""
+    unrated = values(
+        derived,
+        "SELECT ?m WHERE { ?m a mokg:Model FILTER NOT EXISTS { ?m mokg:achievedMOFClass ?c ; mokg:opennessScore ?s } }",
+    )
+    assert unrated == set()
+    empty = f"<{BASE}model/mof-empty>"
+    row = one(derived, f"SELECT ?c ?s WHERE {{ {empty} mokg:achievedMOFClass ?c ; mokg:opennessScore ?s }}")
+    assert (int(row["c"]), float(row["s"])) == (0, 0.0)
 
 
 @pytest.mark.parametrize(
@@ -212,6 +236,7 @@ def test_every_model_gets_all_17_component_assessments(derived: EmbeddedStore):
         ("mof-class-1", 1, 1, 1, 1, 100),
         ("mof-class-3", 1, 0.6, 0, 3, 42.9),  # the research paper stands in for the technical report
         ("mof-none", 0, 0, 0, 0, 3.6),  # restricted weights: 0.5 of 14
+        ("mof-empty", 0, 0, 0, 0, 0),  # no assessment at all
     ],
 )
 def test_mof_class_and_score(derived: EmbeddedStore, model: str, p3, p2, p1, mof_class: int, score: float):

@@ -103,8 +103,8 @@ def publish(store: Store, settings: Settings) -> list[SourceFile]:
     """
     if settings.store_engine == "virtuoso":
         raise ConfigError(
-            "mokg does not load onto Virtuoso: version 7.2.5 evaluates three of mokg's rules wrongly "
-            "(component status, MOF progress, score; see docs/deploy.md), so the derived facts would be false"
+            "mokg does not load onto Virtuoso: version 7.2.5 cannot evaluate rule 10 "
+            "nor one SHACL shape as written (see docs/deploy.md): derived facts and checks would be missing"
         )
     files = discover(settings.root, settings.base_iri)
     store.load(files, settings.base_iri)  # drops the old load mark first: from here on, the store is incomplete

@@ -41,10 +41,9 @@ class Stats:
     classes: dict[str, int] = field(default_factory=dict)
 
 
-_COUNT_QUERY = f"""
-SELECT (COUNT(*) AS ?quads) (COUNT(DISTINCT ?g) AS ?graphs)
-       (SUM(IF(CONTAINS(STR(?g), "/{DERIVED_GRAPHS}"), 1, 0)) AS ?derived)
-WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"""
+# Counted per graph, summed here: testing each quad's graph name in SPARQL (STR(?g)) fetches the
+# name from the store's dictionary once per quad, six times slower on disk.
+_COUNT_QUERY = "SELECT ?g (COUNT(*) AS ?quads) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _CLASS_QUERY = f"""
 SELECT ?class (COUNT(DISTINCT ?entity) AS ?count) WHERE {{
   ?entity a ?class .
@@ -141,11 +140,12 @@ class Store(ABC):
 
     def stats(self) -> Stats:
         """Count quads, graphs and entities per mokg class."""
-        counts = next(iter(self.query(_COUNT_QUERY)))
+        per_graph = {row["g"].value: int(row["quads"].value) for row in self.query(_COUNT_QUERY)}
+        derived = sum(n for graph, n in per_graph.items() if f"/{DERIVED_GRAPHS}" in graph)
         classes = {
             row["class"].value.removeprefix(str(MOKG)): int(row["count"].value) for row in self.query(_CLASS_QUERY)
         }
-        return Stats(int(counts["quads"].value), int(counts["graphs"].value), int(counts["derived"].value), classes)
+        return Stats(sum(per_graph.values()), len(per_graph), derived, classes)
 
 
 class EmbeddedStore(Store):
