@@ -580,6 +580,11 @@ _VIRTUOSO_TIME_LIMIT = "S1TAT"
 _CANCELLED = b"has been cancelled"
 
 
+#: Virtuoso names blank nodes ``nodeID://b10023`` in query results (JSON and XML), which is not
+#: a blank node label: the prefix is dropped (``b10023``), labels stay distinct.
+_VIRTUOSO_BLANK_NODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*"|<bnode>)nodeID://')
+
+
 def _parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     """The server's answer as pyoxigraph result objects, whichever format it chose.
 
@@ -592,6 +597,8 @@ def _parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type and results_format is None else None
     if results_format is None and rdf_format is None:
         raise StoreUnavailable(f"the store at {url} answered in an unexpected format: {content_type or 'none given'}")
+    if results_format is not None:
+        body = _VIRTUOSO_BLANK_NODE.sub(rb"\1", body)
     try:
         if rdf_format is not None:
             return _triples(ox.parse(body, format=rdf_format))
