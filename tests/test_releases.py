@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, REPO
+from conftest import BASE, REPO, TINY_ROOT
 
+from mokg import releases
+from mokg.config import Settings
 from mokg.formats import GRAPH_FORMATS, Format
+from mokg.graph import publish
 from mokg.releases import (
     Dump,
     InvalidVersion,
@@ -24,19 +27,23 @@ from mokg.releases import (
     UnknownRelease,
     create_release,
     dataset_iri,
+    graph_stamp,
     list_releases,
     make_dumps,
     open_release,
+    read_store_dumps,
     release_download_url,
     release_iri,
     release_record_links,
     serialize_rdf,
-    snapshot_nquads,
     validate_version,
     version_links,
     void_description,
+    write_snapshot,
+    write_store_dumps,
 )
-from mokg.store import EmbeddedStore
+from mokg.remote import RemoteStore
+from mokg.store import EmbeddedStore, Store
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 LLAMA = f"{BASE}model/llama-2-7b"
@@ -116,8 +123,10 @@ def test_release_content_is_deterministic(store: EmbeddedStore, tmp_path: Path):
     first = create_release(store, "1.0.0", tmp_path, BASE, now=NOW)
     second = create_release(store, "1.0.1", tmp_path, BASE, now=NOW)
     assert first.sha256 == second.sha256
-    assert gzip.decompress((tmp_path / "1.0.0.nq.gz").read_bytes()) == snapshot_nquads(store)
-    lines = snapshot_nquads(store).splitlines()
+    snapshot = tmp_path / "snapshot.nq"
+    assert write_snapshot(store, snapshot) == first.quads
+    assert gzip.decompress((tmp_path / "1.0.0.nq.gz").read_bytes()) == snapshot.read_bytes()
+    lines = snapshot.read_bytes().splitlines()
     assert lines == sorted(lines) and any(b"_:c14n" in line for line in lines)
 
 
@@ -216,38 +225,149 @@ def dumps(store: EmbeddedStore, tmp_path_factory: pytest.TempPathFactory) -> tup
     return folder, make_dumps(store, folder)
 
 
+def canonical(quads) -> set[str]:
+    """``quads`` with RDFC-1.0 blank node labels, as strings: equal sets are the same graph."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(quad) for quad in dataset}
+
+
+def store_quads(store: Store) -> list[ox.Quad]:
+    return [ox.Quad(*row) for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+
+
+def read_dump(folder: Path, name: str) -> list[ox.Quad]:
+    """The statements of a dump file, parsed back with pyoxigraph."""
+    data = (folder / name).read_bytes()
+    rdf_format = ox.RdfFormat.from_extension(name.removesuffix(".gz").rpartition(".")[2])
+    return list(ox.parse(gzip.decompress(data) if name.endswith(".gz") else data, format=rdf_format))
+
+
 def test_dumps_are_described_by_their_files(dumps: tuple[Path, list[Dump]]):
     folder, described = dumps
     assert [d.filename for d in described] == ["mokg.nq.gz", "mokg.nt.gz", "mokg.ttl", "mokg.jsonld"]
     for dump in described:
         path = folder / dump.filename
         assert dump.sha256 == sha256(path) and dump.size == path.stat().st_size
+        assert dump.statements == len(read_dump(folder, dump.filename))
     assert {d.filename: d.content_type for d in described} == {
         "mokg.nq.gz": "application/gzip",
         "mokg.nt.gz": "application/gzip",
         "mokg.ttl": "text/turtle",
         "mokg.jsonld": "application/ld+json",
     }
+    assert sorted(p.name for p in folder.iterdir()) == sorted(d.filename for d in described), "no temporary left"
 
 
 def test_dumps_parse_back_to_the_graph(store: EmbeddedStore, dumps: tuple[Path, list[Dump]]):
-    folder, described = dumps
-    stats, triples = store.stats(), distinct_triples(store)
-    by_name = {d.filename: d for d in described}
-
-    quads = list(ox.parse(gzip.decompress((folder / "mokg.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS))
-    assert len(quads) == stats.quads == by_name["mokg.nq.gz"].statements
-    assert len({q.graph_name for q in quads}) == stats.graphs
-    jsonld = list(ox.parse((folder / "mokg.jsonld").read_bytes(), format=ox.RdfFormat.JSON_LD))
-    assert len(jsonld) == stats.quads and len({q.graph_name for q in jsonld}) == stats.graphs
-    nt = list(ox.parse(gzip.decompress((folder / "mokg.nt.gz").read_bytes()), format=ox.RdfFormat.N_TRIPLES))
-    ttl = list(ox.parse((folder / "mokg.ttl").read_bytes(), format=ox.RdfFormat.TURTLE))
-    assert len(nt) == len(ttl) == triples == by_name["mokg.ttl"].statements
+    """The quad dumps hold exactly the store's quads; the triple dumps exactly its distinct triples."""
+    folder, _ = dumps
+    quads = store_quads(store)
+    union = canonical(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    assert len(union) == distinct_triples(store)
+    for name in ("mokg.nq.gz", "mokg.jsonld"):
+        assert canonical(read_dump(folder, name)) == canonical(quads), name
+    for name in ("mokg.nt.gz", "mokg.ttl"):
+        triples = read_dump(folder, name)
+        assert len(triples) == len(union) and canonical(triples) == union, name
 
 
 def test_dumps_are_deterministic(store: EmbeddedStore, dumps: tuple[Path, list[Dump]], tmp_path: Path):
+    """The same graph gives the same bytes, whatever the store holding it and the order it reads it in."""
     _, described = dumps
-    assert [d.sha256 for d in make_dumps(store, tmp_path)] == [d.sha256 for d in described]
+    assert make_dumps(store, tmp_path / "again") == described
+    store.snapshot(tmp_path / "on-disk")  # RocksDB, read in another order, its blank nodes stored again
+    assert make_dumps(EmbeddedStore(tmp_path / "on-disk", read_only=True), tmp_path / "from-disk") == described
+
+
+def test_a_release_of_the_graph_is_its_nquads_dump(
+    dumps: tuple[Path, list[Dump]], released: tuple[Path, ReleaseManifest]
+):
+    folder, described = dumps
+    assert released[1].sha256 == described[0].sha256
+    assert (released[0] / "1.0.0.nq.gz").read_bytes() == (folder / "mokg.nq.gz").read_bytes()
+
+
+def test_snapshot_sorted_in_many_runs_is_the_same(
+    store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A graph larger than a run: sorted runs on disk, merged in groups, give the same bytes."""
+    whole = tmp_path / "whole.nq"
+    write_snapshot(store, whole)
+    monkeypatch.setattr(releases, "_RUN_BYTES", 64 << 10)
+    monkeypatch.setattr(releases, "_FAN_IN", 4)
+    (tmp_path / "runs").mkdir()
+    assert write_snapshot(store, tmp_path / "runs" / "runs.nq") > 0
+    assert (tmp_path / "runs" / "runs.nq").read_bytes() == whole.read_bytes()
+    assert [p.name for p in (tmp_path / "runs").iterdir()] == ["runs.nq"], "every run is deleted"
+
+
+def test_a_triple_in_several_graphs_is_once_in_the_union_dumps(tmp_path: Path):
+    """Two graphs hold the same triple (and triples whose text begins with another's): the union has it once."""
+    ex = "http://example.org/"
+    s, p = ox.NamedNode(f"{ex}s"), ox.NamedNode(f"{ex}p")
+    g1, g2, g3 = (ox.NamedNode(f"{ex}g{i}") for i in (1, 2, 3))
+    blank = ox.BlankNode()
+    quads = [
+        ox.Quad(s, p, ox.Literal("abc"), g1),
+        ox.Quad(s, p, ox.Literal("abc"), g2),
+        ox.Quad(s, p, ox.Literal("abc", language="en"), g1),
+        ox.Quad(s, p, ox.Literal("abc"), g3),
+        ox.Quad(s, p, ox.Literal("abc _:not-a-blank-node"), g2),
+        ox.Quad(s, p, blank, g1),
+        ox.Quad(blank, p, ox.Literal("in a blank node"), g2),
+        ox.Quad(blank, p, ox.Literal("in a blank node"), g3),
+    ]
+    embedded = EmbeddedStore()
+    embedded.replace(quads)
+    described = {d.filename: d for d in make_dumps(embedded, tmp_path)}
+    nquads = read_dump(tmp_path, "mokg.nq.gz")
+    assert canonical(nquads) == canonical(quads) and described["mokg.nq.gz"].statements == 8
+    for name in ("mokg.nt.gz", "mokg.ttl"):
+        triples = read_dump(tmp_path, name)
+        assert len(triples) == described[name].statements == 5, name
+        assert canonical(triples) == canonical({ox.Quad(q.subject, q.predicate, q.object) for q in quads})
+    lines = gzip.decompress((tmp_path / "mokg.nt.gz").read_bytes()).splitlines()
+    assert lines == sorted(set(lines)) and lines.count(f'<{ex}s> <{ex}p> "abc" .'.encode()) == 1
+    reordered = EmbeddedStore()
+    reordered.replace(list(reversed(quads)))
+    assert make_dumps(reordered, tmp_path / "reordered") == list(described.values())
+
+
+def test_dumps_of_a_remote_store(loaded_server, tmp_path: Path):
+    """Over an Oxigraph server (the bundled graph, `mokg load --store URL`): its quads, the same bytes as embedded."""
+    remote = RemoteStore.for_oxigraph(loaded_server.url)
+    described = make_dumps(remote, tmp_path / "remote")
+    quads = store_quads(remote)
+    assert canonical(read_dump(tmp_path / "remote", "mokg.nq.gz")) == canonical(quads)
+    assert described[1].statements == len(canonical(ox.Quad(q.subject, q.predicate, q.object) for q in quads))
+    same = EmbeddedStore()
+    same.replace(quads)
+    assert make_dumps(same, tmp_path / "embedded") == described
+
+
+def test_an_empty_graph_has_empty_dumps(tmp_path: Path):
+    described = make_dumps(EmbeddedStore(), tmp_path)
+    assert [d.statements for d in described] == [0, 0, 0, 0]
+    assert all(read_dump(tmp_path, d.filename) == [] for d in described)
+
+
+def test_an_on_disk_store_keeps_its_dumps_with_their_graph(tmp_path: Path):
+    """`mokg load` writes the dumps in the store's folder; they are used only while the store holds their graph."""
+    root = tmp_path / "store"
+    on_disk = EmbeddedStore(root)
+    publish(on_disk, Settings(root=TINY_ROOT))
+    written = write_store_dumps(on_disk)
+    assert read_store_dumps(on_disk) == (root / "dumps", written)
+    assert written == make_dumps(on_disk, tmp_path / "made")
+    manifest = json.loads((root / "dumps" / "manifest.json").read_text())
+    assert manifest["graph"] == graph_stamp(on_disk) and [Dump.from_json(d) for d in manifest["dumps"]] == written
+
+    publish(on_disk, Settings(root=TINY_ROOT))  # loaded again: the same files, another load
+    assert read_store_dumps(on_disk) is None, "dumps of another graph"
+    assert read_store_dumps(EmbeddedStore()) is None
+    (root / "dumps" / "manifest.json").unlink()
+    assert read_store_dumps(on_disk) is None, "a store loaded by a mokg that kept no dumps"
 
 
 # --------------------------------------------------------------------------------------------

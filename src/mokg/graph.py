@@ -29,6 +29,7 @@ from mokg import __version__, statistics
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
 from mokg.loader import SourceFile, discover
+from mokg.releases import write_store_dumps
 from mokg.rules import provenance, run_rules
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.vocab import MOKG, PREFIXES, VOID
@@ -298,6 +299,7 @@ def _load_folder(settings: Settings, folder: Path, *, unless: str | None = None)
         try:
             store = EmbeddedStore(partial)
             publish(store, settings)
+            write_store_dumps(store)  # swapped in with the store: a service over it serves them at once
             store.close()
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)

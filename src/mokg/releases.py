@@ -15,7 +15,11 @@ releases), ``mokg.nt.gz`` (N-Triples, gzip) and ``mokg.ttl`` (Turtle) of the uni
 names dropped: Turtle and N-Triples cannot carry them), and ``mokg.jsonld`` (JSON-LD of the
 dataset, named graphs kept). The output is deterministic: blank nodes are renamed canonically
 (RDFC-1.0), lines are sorted and gzip headers carry no time stamp, so the same graph gives the
-same bytes and the same checksums.
+same bytes and the same checksums. Dumps and releases are streamed: read from the store once,
+sorted on disk, written in blocks, so memory does not grow with the graph (a million models
+are 130 M quads). ``mokg load --store DIR`` writes the dumps into the new store's folder
+(:func:`write_store_dumps`), so a service over that store serves them at once
+(:func:`read_store_dumps`); any other store has them made on first request.
 
 **VoID.** :func:`void_description` describes the dataset in VoID and DCAT 3: statistics from
 SPARQL ``COUNT`` queries, one class partition per mokg class, the SPARQL endpoint, and each
@@ -31,15 +35,22 @@ time, which no program can set back): a changed release is refused, never served
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import heapq
+import itertools
 import json
 import os
 import re
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,13 +58,14 @@ import pyoxigraph as ox
 
 from mokg import __version__
 from mokg.errors import MokgError
-from mokg.formats import GZIP, JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Format, serialize
+from mokg.formats import GZIP, JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Format, by_media, serialize
 from mokg.statistics import DATA_LICENSE, dataset_iri, source_details, void_statistics
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import PREFIXES, VOID
 
 __all__ = [
     "DUMP_BASE",
+    "STORE_DUMPS",
     "VERSION_PATTERN",
     "VOID_PREFIXES",
     "Dump",
@@ -67,19 +79,22 @@ __all__ = [
     "catalogue",
     "create_release",
     "dataset_iri",
+    "graph_stamp",
     "list_releases",
     "make_dumps",
     "open_release",
     "read_manifest",
+    "read_store_dumps",
     "release_dataset_iri",
     "release_download_url",
     "release_iri",
     "release_record_links",
     "serialize_rdf",
-    "snapshot_nquads",
     "validate_version",
     "version_links",
     "void_description",
+    "write_snapshot",
+    "write_store_dumps",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -205,55 +220,223 @@ def release_download_url(base_iri: str, version: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Snapshots: the store as sorted, canonical N-Quads
+# Snapshots: the store as sorted, canonical N-Quads, written in bounded memory
 # --------------------------------------------------------------------------------------------
+
+#: Every quad of every named graph, in whatever order the engine reads them.
+_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+#: Bytes of statements sorted in memory at a time (a *run* of the merge sort). With the lines'
+#: objects, sorting holds about twice this in memory, whatever the size of the graph.
+_RUN_BYTES = 64 << 20
+
+#: The most runs merged at once: more are first merged in groups, so few files are open at a time.
+_FAN_IN = 64
+
+#: Bytes read at a time when a file is copied or transformed.
+_BLOCK_BYTES = 1 << 20
 
 
 def _has_blank(quad: ox.Quad) -> bool:
     return any(isinstance(term, ox.BlankNode) for term in (quad.subject, quad.object, quad.graph_name))
 
 
-def snapshot_nquads(store: Store) -> bytes:
-    """Every quad of every named graph of ``store`` as N-Quads: sorted lines, canonical blank nodes.
+class _LineSorter:
+    """A binary file object that sorts the N-Quads written to it, in bounded memory: an external merge sort.
 
-    The same graph always gives the same bytes: blank nodes get their RDFC-1.0 canonical labels
-    (only the quads that mention one are canonicalized, which gives the same labels as the whole
-    dataset would), and lines are sorted bytewise. Works over any :class:`Store`.
+    pyoxigraph serializes into it (:meth:`write`), or lines are given as they are
+    (:meth:`add`). Every :data:`_RUN_BYTES` of lines is sorted in memory and kept as a *run*
+    in a file of ``folder`` (a temporary folder beside the dumps rather than the system's
+    temporary folder, which is often memory); :meth:`lines` merges the runs. A statement holds
+    no newline and no byte below 0x20 (pyoxigraph escapes them), so sorting lines with their
+    newline sorts the statements bytewise.
+
+    Lines that may mention a blank node (``_:``) are not sorted but kept in :attr:`aside`, to
+    be canonicalized and given back with :meth:`add`.
     """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.aside: list[bytes] = []
+        self._lines: list[bytes] = []
+        self._size = 0
+        self._tail = b""
+        self._runs: list[Path] = []
+
+    def write(self, data: bytes) -> int:
+        """Take serialized statements (what pyoxigraph writes, cut anywhere)."""
+        text = self._tail + data
+        lines = text.splitlines(keepends=True)
+        self._tail = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        if b"_:" in text:
+            self.aside += (line for line in lines if b"_:" in line)
+            lines = [line for line in lines if b"_:" not in line]
+        self.add(lines)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to write yet: a run is written once it is full (pyoxigraph flushes at the end)."""
+
+    def add(self, lines: list[bytes]) -> None:
+        """Take whole lines, each ending with a newline."""
+        self._lines += lines
+        self._size += sum(map(len, lines))
+        if self._size >= _RUN_BYTES:
+            self._spill()
+
+    def _spill(self) -> None:
+        self._lines.sort()
+        self._runs.append(self._run(self._lines))
+        self._lines, self._size = [], 0
+
+    def _run(self, lines: Iterable[bytes]) -> Path:
+        with tempfile.NamedTemporaryFile(dir=self.folder, prefix="run-", delete=False) as run:
+            run.writelines(lines)
+        return Path(run.name)
+
+    def lines(self) -> Iterator[bytes]:
+        """Every line taken, in order; the runs are deleted once read."""
+        if self._tail:
+            raise ValueError("the last statement written has no end of line")
+        if self._lines or not self._runs:
+            self._spill()
+        runs, self._runs = self._runs, []
+        while len(runs) > _FAN_IN:  # merged in groups first, so that few files are open at a time
+            runs = [self._run(_merge(runs[i : i + _FAN_IN])) for i in range(0, len(runs), _FAN_IN)]
+        return _merge(runs)
+
+
+def _merge(runs: list[Path]) -> Iterator[bytes]:
+    """The lines of sorted files ``runs``, in order; each file is deleted once read."""
+    with contextlib.ExitStack() as files:
+        yield from heapq.merge(*(files.enter_context(run.open("rb")) for run in runs))
+    for run in runs:
+        run.unlink()
+
+
+def _canonical(lines: list[bytes]) -> list[bytes]:
+    """``lines`` (N-Quads that may mention blank nodes) with RDFC-1.0 canonical blank node labels."""
     plain: list[ox.Quad] = []
     blank: list[ox.Quad] = []
-    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
-        quad = ox.Quad(row["s"], row["p"], row["o"], row["g"])
-        (blank if _has_blank(quad) else plain).append(quad)
-    if blank:
-        dataset = ox.Dataset(blank)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        plain.extend(dataset)
-    lines = ox.serialize(plain, format=ox.RdfFormat.N_QUADS).splitlines()
-    lines.sort()
-    return b"".join(line + b"\n" for line in lines)
+    for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
+        (blank if _has_blank(quad) else plain).append(quad)  # "_:" may also be inside an IRI or a literal
+    dataset = ox.Dataset(blank)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return ox.serialize([*plain, *dataset], format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
 
 
-def _parse_nquads(data: bytes) -> list[ox.Quad]:
-    return list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+def write_snapshot(store: Store, path: Path) -> int:
+    """Write every quad of every named graph of ``store`` to ``path`` as N-Quads; the number of quads.
+
+    Sorted lines and canonical blank nodes, so the same graph always gives the same bytes,
+    whatever the store and the order it reads its quads in: blank nodes get their RDFC-1.0
+    canonical labels (only the quads that mention one are canonicalized, which gives the same
+    labels as the whole dataset would; only they are held in memory: mokg's shapes, a few
+    hundred quads), and lines are sorted bytewise by an external merge sort in temporary
+    files beside ``path`` (disk: twice the snapshot at most; memory bounded by
+    :data:`_RUN_BYTES`). The quads are read with one SPARQL query, so any :class:`Store`
+    works; an embedded store streams them without holding the answer (a remote store reads
+    its answer whole first).
+    """
+    sorter = _LineSorter(path.parent)
+    quads = (ox.Quad(*row) for row in store.query(_ALL_QUADS))  # type: ignore[union-attr]  # a SELECT gives rows
+    ox.serialize(quads, sorter, format=ox.RdfFormat.N_QUADS)
+    if sorter.aside:
+        sorter.add(_canonical(sorter.aside))
+    return _write_lines(path, sorter.lines())
 
 
-def _union_ntriples(quads: Iterable[ox.Quad]) -> bytes:
-    """The union graph of ``quads`` as sorted, duplicate-free N-Triples."""
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    lines = sorted(set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines()))
-    return b"".join(line + b"\n" for line in lines)
+def _write_union(snapshot: Path, path: Path) -> tuple[int, int]:
+    """The union graph of a snapshot (:func:`write_snapshot`) into ``path``: sorted N-Triples, each triple once.
+
+    Returns the number of triples and of named graphs (their names are counted in a set: one
+    per source file). A line of the snapshot is ``T G .``, a triple then a graph name, which
+    (an IRI or a blank node) holds no space: the triple is what comes before the last two
+    spaces. The triples come out sorted, a triple held by several graphs on consecutive lines,
+    so each is kept once without a second sort: the snapshot's lines are sorted, a triple is
+    followed by a space (the smallest byte a line holds), and no triple is written as another
+    followed by a space (each term ends where its syntax says).
+    """
+    graphs: set[bytes] = set()
+
+    def triples() -> Iterator[bytes]:
+        with snapshot.open("rb") as quads:
+            for block in iter(lambda: quads.readlines(_BLOCK_BYTES), []):
+                for line in block:
+                    triple, graph, _ = line.rsplit(b" ", 2)
+                    graphs.add(graph)
+                    yield triple + b" .\n"
+
+    count = _write_lines(path, map(itemgetter(0), itertools.groupby(triples())))
+    return count, len(graphs)
 
 
-def _gzip(data: bytes) -> bytes:
-    """``data`` gzipped with no file name and time stamp 0 in the header: same input, same bytes."""
-    return gzip.compress(data, compresslevel=6, mtime=0)
+def _write_lines(path: Path, lines: Iterable[bytes]) -> int:
+    """Write ``lines`` into ``path``; how many there were."""
+    count = 0
+    with path.open("wb") as out:
+        for line in lines:
+            out.write(line)
+            count += 1
+    return count
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+class _Output:
+    """A binary file object writing to ``file``, gzipped first if asked, that hashes and counts what reaches it.
+
+    The gzip stream is zlib's (``wbits=31``), as :func:`gzip.compress` writes it with ``mtime=0``:
+    no file name and no time stamp in the header, so the same content gives the same bytes.
+    """
+
+    def __init__(self, file: BinaryIO, *, gzip: bool) -> None:
+        self._file = file
+        self._gzip = zlib.compressobj(6, zlib.DEFLATED, 31) if gzip else None
+        self._sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        """Take the next bytes of the content."""
+        self._put(self._gzip.compress(data) if self._gzip else data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: the file is flushed when it is closed, after :meth:`finish`."""
+
+    def finish(self) -> str:
+        """End the gzip stream, if any; the SHA-256 of every byte written to the file."""
+        if self._gzip:
+            self._put(self._gzip.flush())
+        return self._sha256.hexdigest()
+
+    def _put(self, data: bytes) -> None:
+        if data:
+            self._file.write(data)
+            self._sha256.update(data)
+            self.size += len(data)
+
+
+def _copy(source: Path, output: BinaryIO) -> None:
+    with source.open("rb") as file:
+        for block in iter(lambda: file.read(_BLOCK_BYTES), b""):
+            output.write(block)
+
+
+def _write_file(path: Path, write: Callable[[BinaryIO], object], *, gzip: bool = False) -> tuple[str, int]:
+    """Write ``path`` with ``write(output)``, atomically; its SHA-256 and size.
+
+    The file is written under a temporary name in its folder and renamed into place, so a
+    reader sees the old file or the new one, never half of one.
+    """
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        with temporary.open("wb") as file:
+            output = _Output(file, gzip=gzip)
+            write(output)  # type: ignore[arg-type]  # a binary file object, as far as the writers go
+            digest = output.finish()
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return digest, output.size
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,40 +479,41 @@ def create_release(
     """Freeze ``store`` into release ``version``: ``{folder}/{version}.nq.gz`` and ``{version}.json``.
 
     :class:`InvalidVersion` for a malformed version; :class:`ReleaseExists` when either file
-    exists already (a release is never replaced). Both files are written under temporary names
-    and linked into place without overwriting, manifest last, and made read-only.
+    exists already (a release is never replaced). Both files are written in a temporary folder
+    of ``folder`` and linked into place without overwriting, manifest last, and made read-only.
+    The file is the snapshot of :func:`write_snapshot`, gzipped as the dumps are: a release
+    of the graph a dump was made from is byte-identical to ``mokg.nq.gz``.
     """
     validate_version(version)
     folder.mkdir(parents=True, exist_ok=True)
     data_path, manifest_path = folder / f"{version}.nq.gz", folder / f"{version}.json"
     if data_path.exists() or manifest_path.exists():
         raise ReleaseExists(f"release {version} exists already in {folder}: releases never change")
-    nquads = snapshot_nquads(store)
-    quads = _parse_nquads(nquads)
-    compressed = _gzip(nquads)
-    manifest = ReleaseManifest(
-        version=version,
-        created=(now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
-        file=data_path.name,
-        sha256=hashlib.sha256(compressed).hexdigest(),
-        size=len(compressed),
-        quads=len(quads),
-        triples=_union_ntriples(quads).count(b"\n"),
-        graphs=len({q.graph_name for q in quads}),
-        base_iri=base_iri,
-        mokg_version=__version__,
-    )
-    text = json.dumps(manifest.to_json(), indent=2).encode() + b"\n"
-    for path, content in ((data_path, compressed), (manifest_path, text)):
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_bytes(content)
-        try:
-            os.link(temporary, path)  # fails if the file appeared meanwhile: never overwrite
-        except FileExistsError:
-            raise ReleaseExists(f"release {version} exists already in {folder}: releases never change") from None
-        finally:
-            temporary.unlink()
-        path.chmod(0o444)
+    with tempfile.TemporaryDirectory(prefix=".release-", dir=folder) as temporary:
+        work = Path(temporary)
+        nquads, compressed, written = work / "mokg.nq", work / data_path.name, work / manifest_path.name
+        quads = write_snapshot(store, nquads)
+        triples, graphs = _write_union(nquads, work / "mokg.nt")
+        digest, size = _write_file(compressed, partial(_copy, nquads), gzip=True)
+        manifest = ReleaseManifest(
+            version=version,
+            created=(now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0),
+            file=data_path.name,
+            sha256=digest,
+            size=size,
+            quads=quads,
+            triples=triples,
+            graphs=graphs,
+            base_iri=base_iri,
+            mokg_version=__version__,
+        )
+        written.write_bytes(json.dumps(manifest.to_json(), indent=2).encode() + b"\n")
+        for path, temporary in ((data_path, compressed), (manifest_path, written)):
+            try:
+                os.link(temporary, path)  # fails if the file appeared meanwhile: never overwrite
+            except FileExistsError:
+                raise ReleaseExists(f"release {version} exists already in {folder}: releases never change") from None
+            path.chmod(0o444)
     return manifest
 
 
@@ -374,7 +558,7 @@ def open_release(folder: Path, version: str) -> EmbeddedStore:
     if len(compressed) != manifest.size or hashlib.sha256(compressed).hexdigest() != manifest.sha256:
         raise ReleaseCorrupted(f"release {version}: {path.name} does not match the checksum in its manifest")
     try:
-        quads = _parse_nquads(gzip.decompress(compressed))
+        quads = list(ox.parse(gzip.decompress(compressed), format=ox.RdfFormat.N_QUADS))
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ReleaseCorrupted(f"release {version}: {path.name} is unreadable: {error}") from None
     if len(quads) != manifest.quads:
@@ -535,6 +719,11 @@ def release_record_links(
 # Dumps
 # --------------------------------------------------------------------------------------------
 
+#: The folder, inside an on-disk store's folder, where ``mokg load`` writes the dumps of the
+#: graph it loaded (RocksDB leaves other files of its folder alone), with their manifest.
+STORE_DUMPS = "dumps"
+_DUMPS_MANIFEST = "manifest.json"
+
 
 @dataclass(frozen=True)
 class Dump:
@@ -564,38 +753,126 @@ class Dump:
         """A human name of the format, for titles and pages."""
         return f"{self.format.label} ({self.compression.label})" if self.compression else self.format.label
 
+    def to_json(self) -> dict[str, object]:
+        """The dump as JSON, formats by their media types (a manifest's entry)."""
+        data = asdict(self)
+        data["format"] = self.format.media_type
+        data["compression"] = self.compression.media_type if self.compression else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Dump:
+        """A dump read from a manifest's entry; :class:`ValueError` if it is not one mokg writes."""
+        values = dict(data)
+        rdf_format, compression = by_media(str(values["format"])), values["compression"]
+        if rdf_format is None or (compression is not None and by_media(str(compression)) is None):
+            raise ValueError(f"unknown format in {data}")
+        values["format"] = rdf_format
+        values["compression"] = by_media(str(compression)) if compression is not None else None
+        return cls(**values)  # type: ignore[arg-type]
+
 
 def make_dumps(store: Store, folder: Path) -> list[Dump]:
     """Write the living graph's dumps into ``folder`` and describe them.
 
-    ``mokg.nq.gz`` (every named graph), ``mokg.nt.gz`` and ``mokg.ttl`` (the union graph),
-    ``mokg.jsonld`` (every named graph). Deterministic: the same graph gives the same bytes.
-    Files are replaced atomically, so a reader never sees half a dump.
+    ``mokg.nq.gz`` (every named graph), ``mokg.nt.gz`` and ``mokg.ttl`` (the union graph: each
+    triple once, however many graphs hold it), ``mokg.jsonld`` (every named graph).
+    Deterministic: the same graph gives the same bytes (see :func:`write_snapshot`). Files are
+    replaced atomically, so a reader never sees half a dump.
+
+    Streamed, so memory does not grow with the graph: the quads are read once into a sorted
+    snapshot on disk (:func:`write_snapshot`), the union graph is read off it, each triple
+    once (:func:`_write_union`), and each file is written from one of the two in blocks, its
+    checksum and size computed as it is written (:class:`_Output`); Turtle and JSON-LD are
+    written by pyoxigraph from the statements parsed back one at a time. Temporary files, in
+    a hidden folder of ``folder``, take up to about twice the uncompressed N-Quads while the
+    dumps are made.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    nquads = snapshot_nquads(store)
-    quads = _parse_nquads(nquads)
-    ntriples = _union_ntriples(quads)
-    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    files = [
-        ("mokg.nq.gz", N_QUADS, _gzip(nquads), len(quads), True, GZIP),
-        ("mokg.nt.gz", N_TRIPLES, _gzip(ntriples), len(triples), False, GZIP),
-        (
-            "mokg.ttl",
-            TURTLE,
-            ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
-            len(triples),
-            False,
-            None,
-        ),
-        ("mokg.jsonld", JSON_LD, ox.serialize(quads, format=ox.RdfFormat.JSON_LD), len(quads), True, None),
-    ]
-    dumps = []
-    for filename, rdf_format, data, count, graphs, compression in files:
-        _write_atomically(folder / filename, data)
-        digest = hashlib.sha256(data).hexdigest()
-        dumps.append(Dump(filename, rdf_format, digest, len(data), count, graphs, compression))
+    with tempfile.TemporaryDirectory(prefix=".work-", dir=folder) as temporary:
+        nquads, ntriples = Path(temporary) / "mokg.nq", Path(temporary) / "mokg.nt"
+        quads = write_snapshot(store, nquads)
+        triples, _ = _write_union(nquads, ntriples)
+        turtle = partial(_reserialize, ntriples, N_TRIPLES, TURTLE, prefixes=PREFIXES)
+        files = [
+            ("mokg.nq.gz", N_QUADS, quads, True, GZIP, partial(_copy, nquads)),
+            ("mokg.nt.gz", N_TRIPLES, triples, False, GZIP, partial(_copy, ntriples)),
+            ("mokg.ttl", TURTLE, triples, False, None, turtle),
+            ("mokg.jsonld", JSON_LD, quads, True, None, partial(_reserialize, nquads, N_QUADS, JSON_LD)),
+        ]
+        dumps = []
+        for filename, rdf_format, count, graphs, compression, write in files:
+            digest, size = _write_file(folder / filename, write, gzip=compression is not None)
+            dumps.append(Dump(filename, rdf_format, digest, size, count, graphs, compression))
     return dumps
+
+
+def _reserialize(
+    source: Path, source_format: Format, target: Format, output: BinaryIO, *, prefixes: dict[str, str] | None = None
+) -> None:
+    """The statements of ``source`` written to ``output`` in another format, one at a time (never all in memory)."""
+    statements = ox.parse(path=source, format=source_format.rdf, lenient=True)  # mokg's own output: valid
+    ox.serialize(statements, output, format=target.rdf, prefixes=prefixes)
+
+
+def graph_stamp(store: Store) -> str:
+    """When the graph ``store`` holds was made: the last end time of the runs that wrote it, and their number.
+
+    The load, the rules and the validation record their runs (PROV) in the store itself, so
+    every load gives a new stamp; what is computed from a loaded graph (the dumps, the
+    service's ETags) is known to be of that graph by it.
+    """
+    rows = list(
+        store.query(
+            "SELECT (MAX(STR(?t)) AS ?v) (COUNT(*) AS ?n) "
+            "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy/prov:endedAtTime ?t } }"
+        )
+    )
+    return " ".join(term.value for term in rows[0] if term is not None) if rows else ""  # type: ignore[union-attr]
+
+
+def write_store_dumps(store: EmbeddedStore) -> list[Dump]:
+    """Write the dumps of the graph an on-disk store holds into its folder (``{store}/dumps``), manifest last.
+
+    What ``mokg load --store DIR`` does before it renames the new store into place, so the
+    dumps are swapped in with the graph they are of, and a service serves them at once
+    (:func:`read_store_dumps`) instead of making them on a request. The manifest records each
+    :class:`Dump` and the :func:`graph_stamp` of the graph.
+    """
+    if store.path is None:
+        raise ValueError("only an on-disk store keeps its dumps")
+    folder = store.path / STORE_DUMPS
+    dumps = make_dumps(store, folder)
+    manifest = {"graph": graph_stamp(store), "mokg_version": __version__, "dumps": [d.to_json() for d in dumps]}
+    text = json.dumps(manifest, indent=2).encode() + b"\n"
+    _write_file(folder / _DUMPS_MANIFEST, lambda output: output.write(text))
+    return dumps
+
+
+def read_store_dumps(store: Store) -> tuple[Path, list[Dump]] | None:
+    """The dumps ``mokg load`` kept in the folder of ``store``, if they are of its graph: their folder and descriptions.
+
+    ``None`` when there are none to use, and the dumps must be made: a store in memory or
+    remote, a store loaded by a mokg that did not keep dumps, a manifest unreadable or of
+    another graph (its :func:`graph_stamp` differs), a file missing or not of the size the
+    manifest gives. The files are not hashed again: they were written with the store, whose
+    folder only ``mokg load`` replaces, whole.
+    """
+    if not isinstance(store, EmbeddedStore) or store.path is None:
+        return None
+    folder = store.path / STORE_DUMPS
+    try:
+        manifest = json.loads((folder / _DUMPS_MANIFEST).read_text(encoding="utf-8"))
+        if manifest["graph"] != graph_stamp(store):
+            return None
+        dumps = [Dump.from_json(entry) for entry in manifest["dumps"]]
+        if any(Path(dump.filename).name != dump.filename for dump in dumps):  # a name in the folder, nothing else
+            return None
+        if any((folder / dump.filename).stat().st_size != dump.size for dump in dumps):
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return folder, dumps
 
 
 # --------------------------------------------------------------------------------------------

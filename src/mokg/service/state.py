@@ -5,18 +5,20 @@ graph's version (which keys the ETags), the list of named graphs. What is costly
 always needed is built on first use, **once**, under a lock, however many requests ask for it
 at the same moment: the worker pool (and the store snapshot its workers read), the dumps and
 the VoID description. Files the service writes live in one private folder, removed when the
-app stops (and, if a server was killed, when the next one starts).
+app stops (and, if a server was killed, when the next one starts). The dumps are not written
+at all when ``mokg load`` kept them with the store served (:func:`mokg.releases.read_store_dumps`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -30,7 +32,7 @@ from mokg.config import Settings
 from mokg.graph import recorded_stats
 from mokg.loader import RELEASES
 from mokg.records import load_context
-from mokg.releases import Dump, Releases, make_dumps, void_description
+from mokg.releases import Dump, Releases, graph_stamp, make_dumps, read_store_dumps, void_description
 from mokg.service.cache import ResponseCache
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.workers import PoolLimits, PoolStatus, WorkerPool
@@ -59,6 +61,7 @@ class AppState:
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _pool: WorkerPool | None = None
     _dumps: list[Dump] | None = None
+    _dump_files: dict[str, int] = field(default_factory=dict)
     _void_statistics: list[ox.Triple] | None = None
     _running: dict[str, asyncio.Future[object]] = field(default_factory=dict)
     _pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -139,11 +142,37 @@ class AppState:
         )
 
     async def dumps(self) -> list[Dump]:
-        """The living graph's dumps, written once into the private folder."""
+        """The living graph's dumps, ready once: those ``mokg load`` kept with the store, else written now.
+
+        The dumps an on-disk store's load wrote are used when they are of the graph served (no
+        work at all); any other store (in memory, remote, loaded by an older mokg) has them
+        written once, streamed, into the private folder. Each file is opened here and read by
+        position (:meth:`dump_chunks`), so a later ``mokg load`` that swaps the store's
+        folder does not change what this service sends under the checksums it announced.
+        """
         async with self._build_lock:
             if self._dumps is None:
-                self._dumps = await asyncio.to_thread(make_dumps, self.store, self.workdir / "dumps")
+                self._dumps, self._dump_files = await asyncio.to_thread(self._open_dumps)
             return self._dumps
+
+    def _open_dumps(self) -> tuple[list[Dump], dict[str, int]]:
+        stored = read_store_dumps(self.store)
+        if stored is not None:
+            with contextlib.suppress(OSError):  # swapped or changed since the manifest was read: made again
+                return stored[1], _open_files(*stored)
+        folder = self.workdir / "dumps"
+        dumps = make_dumps(self.store, folder)
+        return dumps, _open_files(folder, dumps)
+
+    def dump_chunks(self, dump: Dump, size: int = 1 << 16) -> Iterator[bytes]:
+        """The bytes of one of :meth:`dumps`, in chunks, from the file opened when they were made ready."""
+        file, offset = self._dump_files[dump.filename], 0
+        while offset < dump.size:
+            chunk = os.pread(file, min(size, dump.size - offset), offset)
+            if not chunk:
+                raise OSError(f"dump {dump.filename} is shorter than its {dump.size} bytes")
+            offset += len(chunk)
+            yield chunk
 
     async def void(self) -> list[ox.Triple]:
         """The VoID description: its statistics computed once (aggregates over the whole graph), its releases now."""
@@ -162,7 +191,24 @@ class AppState:
         """Stop the workers and remove the private folder."""
         if self._pool is not None:
             await self._pool.close()
+        for file in self._dump_files.values():
+            os.close(file)
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _open_files(folder: Path, dumps: list[Dump]) -> dict[str, int]:
+    """Each dump's file in ``folder``, opened for reading; :class:`OSError` if one is missing or not of its size."""
+    files: dict[str, int] = {}
+    try:
+        for dump in dumps:
+            files[dump.filename] = os.open(folder / dump.filename, os.O_RDONLY)
+            if os.fstat(files[dump.filename]).st_size != dump.size:
+                raise OSError(f"{folder / dump.filename} is not of the size of the dump it should be")
+    except OSError:
+        for file in files.values():
+            os.close(file)
+        raise
+    return files
 
 
 def _same(store: Store) -> Store:
@@ -195,11 +241,4 @@ def graph_version(store: Store, stats: Stats) -> str:
     The load and the rules record when they ran (PROV) in the store itself, so a reload changes
     it and workers sharing a remote store agree on it: it keys the ETags.
     """
-    rows = list(
-        store.query(
-            "SELECT (MAX(STR(?t)) AS ?v) (COUNT(*) AS ?n) "
-            "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy/prov:endedAtTime ?t } }"
-        )
-    )
-    stamp = " ".join(term.value for term in rows[0] if term is not None) if rows else ""
-    return hashlib.sha256(f"{stamp} {stats}".encode()).hexdigest()
+    return hashlib.sha256(f"{graph_stamp(store)} {stats}".encode()).hexdigest()

@@ -1,16 +1,17 @@
 """The data set as a whole: its VoID description, its dumps and its releases' files.
 
-Dumps are written once, the first time any of these routes needs them, however many requests
-arrive together (:meth:`mokg.service.state.AppState.dumps`). A release file is checked against
-its manifest on every read and streamed from the very file object that was checked
-(:meth:`mokg.releases.Releases.open_file`): a changed release is refused (500), never served.
+Dumps are those ``mokg load`` kept with an on-disk store, or else written once, the first time
+any of these routes needs them, however many requests arrive together
+(:meth:`mokg.service.state.AppState.dumps`); either way each is sent from the file opened when
+they were made ready. A release file is checked against its manifest on every read and
+streamed from the very file object that was checked (:meth:`mokg.releases.Releases.open_file`):
+a changed release is refused (500), never served.
 Compressed files are sent as ``application/gzip``, without ``Content-Encoding``, so a client
 saves what it downloads under the name it has.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -71,13 +72,7 @@ async def dump(request: Request, filename: str) -> Response:
     cached = not_modified(request, headers)
     if cached is not None:
         return cached
-    path = app.workdir / "dumps" / found.filename
-    return file_response(_read(path), media_type=found.content_type, size=found.size, headers=headers)
-
-
-def _read(path: Path, size: int = 1 << 16) -> Iterator[bytes]:
-    with path.open("rb") as file:
-        yield from iter(lambda: file.read(size), b"")
+    return file_response(app.dump_chunks(found), media_type=found.content_type, size=found.size, headers=headers)
 
 
 @router.get(
