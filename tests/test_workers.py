@@ -32,7 +32,15 @@ from mokg.workers import PoolLimits, WorkerContext, WorkerPool, client_key
 
 @dataclass(frozen=True)
 class Pid:
+    """The worker's process id, after holding the worker ``hold`` seconds (so that jobs sent
+    together land on different workers: an instant one may be done before the next is sent)."""
+
+    hold: float = 0.0
+
     def __call__(self, context: WorkerContext) -> int:
+        import time
+
+        time.sleep(self.hold)
         return os.getpid()
 
 
@@ -225,7 +233,9 @@ def test_slow_jobs_move_aside_and_cheap_ones_keep_being_answered(snapshot: Path)
         return {os.getpriority(os.PRIO_PROCESS, int(tid)) for tid in os.listdir(f"/proc/{pid}/task")}
 
     async def body(pool: WorkerPool) -> None:
-        busy = set(await gather(pool.run(Pid(), client="x", timeout=60), pool.run(Pid(), client="y", timeout=60)))
+        both = gather(pool.run(Pid(hold=1), client="x", timeout=60), pool.run(Pid(hold=1), client="y", timeout=60))
+        busy = set(await both)
+        assert len(busy) == 2
         slow = [asyncio.ensure_future(pool.run(Sleep(120), client=c, timeout=120)) for c in ("a", "b")]
         await asyncio.sleep(4)
         cheap = [await pool.run(Sleep(0), client="c", timeout=60) for _ in range(5)]
@@ -243,7 +253,7 @@ def test_a_client_stopped_at_a_limit_starts_its_next_jobs_aside(snapshot: Path):
     """Clients resending a query stopped at its time limit took every worker before it was moved aside."""
 
     async def body(pool: WorkerPool) -> None:
-        await gather(pool.run(Pid(), client="a", timeout=60), pool.run(Pid(), client="b", timeout=60))
+        await gather(pool.run(Pid(hold=1), client="a", timeout=60), pool.run(Pid(hold=1), client="b", timeout=60))
         with pytest.raises(QueryTimeout):
             await pool.run(Sleep(30), client="a", timeout=0.3)
         await pool.run(Pid(), client="b", timeout=60)  # the stopped worker's replacement is up
