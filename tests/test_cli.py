@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from conftest import TEST_DATA, TINY_ROOT
 
 from mokg.cli import build_parser, main
+from mokg.rules import load_rules
 
 COMMANDS = ["load", "query", "stats", "serve"]
 
@@ -46,6 +48,15 @@ def test_load_reports_files_and_triples(capsys: pytest.CaptureFixture[str]):
     code, out, _ = run(capsys, "load", "--root", str(TINY_ROOT))
     assert code == 0
     assert "loaded 3 files, 9 triples (+" in out
+
+
+def test_load_reports_the_time_of_each_step_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "load", "--root", str(TINY_ROOT), "--store", str(tmp_path / "store"))
+    assert code == 0 and out.startswith("loaded ")
+    steps = re.findall(r"^  ([a-z][\w -]*): [\d.]+ s$", err, re.MULTILINE)
+    assert steps[0] == "parse and store"
+    assert sorted(steps[1:-5]) == sorted(f"rule {rule.name}" for rule in load_rules())  # a wave's end in any order
+    assert steps[-5:] == ["rules", "validation", "statistics", "load mark", "dumps"]
 
 
 def test_load_of_a_broken_file_exits_2_naming_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):

@@ -8,6 +8,7 @@ the error class names, so a bad file ends with code 2 and its file and line.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import cache_folder, cached_store, load_graph, open_store, recorded_stats
+from mokg.graph import LOAD_LOG, cache_folder, cached_store, load_graph, open_store, recorded_stats
 from mokg.importers import IMPORTERS
 from mokg.loader import RELEASES, discover
 from mokg.store import QueryResult, Store
@@ -72,7 +73,15 @@ def cmd_load(args: argparse.Namespace) -> int:
     settings = _settings(args)
     started = time.perf_counter()
     target = settings if settings.store else settings.model_copy(update={"store": str(cache_folder(settings))})
-    stats = load_graph(target).stats()
+    steps = logging.StreamHandler(sys.stderr)  # the time of each step, as it ends
+    steps.setFormatter(logging.Formatter("  %(message)s"))
+    LOAD_LOG.addHandler(steps)
+    LOAD_LOG.setLevel(logging.INFO)
+    try:
+        store = load_graph(target)
+    finally:
+        LOAD_LOG.removeHandler(steps)
+    stats = recorded_stats(store, settings.base_iri) or store.stats()
     seconds = time.perf_counter() - started
     where = settings.store or f"the cache {target.store} (use --store PATH to name another)"
     files = len(discover(settings.root, settings.base_iri))
@@ -319,7 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
         _add_store_options(sub)
         return sub
 
-    command("load", cmd_load, "Parse the ontology, shapes and data and load them into the store.")
+    load = command("load", cmd_load, "Parse the ontology, shapes and data and load them into the store.")
+    load.epilog = (
+        "Prints what it loaded on standard output and, on standard error as each ends, the time of every "
+        "step: parse and store, each rule, rules, validation, statistics, load mark, and (into a store "
+        "folder) dumps."
+    )
 
     query = command("query", cmd_query, "Run a SPARQL query over the graph and print the result.")
     query.add_argument("sparql", help="the SPARQL query, or - to read it from standard input")

@@ -25,10 +25,12 @@ engine releases the interpreter while it evaluates, and a Python rule mostly wai
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ __all__ = [
 
 _RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
 _PROV = PREFIXES["prov"]
+_log = logging.getLogger("mokg.load")  # each rule's time, beside the load's steps (mokg.graph)
 _MOKG_TERM = re.compile(r"\bmokg:(\w+)")
 
 #: The rule that carries licences down the lineage (named in tests and docs).
@@ -196,6 +199,7 @@ def run_rules(store: Store, base_iri: str, rules: list[Rule] | None = None) -> N
     writing = threading.Lock()  # one bulk load at a time; evaluations overlap
 
     def run(rule: Rule) -> None:
+        started = time.perf_counter()
         graph = rule.graph(base_iri)
         with tempfile.TemporaryFile() as buffer:
             rule.write_facts(store, buffer)
@@ -204,6 +208,7 @@ def run_rules(store: Store, base_iri: str, rules: list[Rule] | None = None) -> N
             buffer.seek(0)
             with writing:
                 store.write_graph(graph, buffer)
+        _log.info("rule %s: %.1f s", rule.name, time.perf_counter() - started)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as executor:
         for wave in waves(rules if rules is not None else load_rules()):
