@@ -54,7 +54,7 @@ DIFFERENT_ANSWERS = {
     "the query's own BASE wins": "Virtuoso's parser takes BASE only before any PREFIX: mokg's prefixes come first",
 }
 DIFFERENT_RULES = {
-    "40-mof-class": "Virtuoso's decimal division keeps 15 digits (0.166666666666667), Oxigraph's 18",
+    "40-mof-class": "Virtuoso keeps 15 digits of an xsd:decimal it stores (0.166666666666667), Oxigraph 18",
 }
 
 
