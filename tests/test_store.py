@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -159,3 +160,20 @@ def test_declares_dataset(query: str, declares: bool):
     from mokg.store import declares_dataset
 
     assert declares_dataset(query) is declares
+
+
+@pytest.mark.parametrize("with_default_graph", [False, True])
+def test_dump_nquads_writes_every_named_graph_and_nothing_else(with_default_graph: bool):
+    """The engine writes the quads itself unless the default graph holds triples (which are not mokg's)."""
+    s, p = ox.NamedNode(f"{BASE}a"), ox.NamedNode(f"{BASE}p")
+    named = {ox.Quad(s, p, ox.Literal(str(i)), ox.NamedNode(f"{BASE}graph/{i % 3}")) for i in range(10)}
+    named.add(ox.Quad(ox.BlankNode("b"), p, s, ox.NamedNode(f"{BASE}graph/0")))
+    store = EmbeddedStore()
+    store.replace([*named, *([ox.Quad(s, p, s)] if with_default_graph else [])])
+    output = io.BytesIO()
+    store.dump_nquads(output)
+    written = list(ox.parse(output.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert len(written) == len(named) and all(not isinstance(q.graph_name, ox.DefaultGraph) for q in written)
+    assert {q for q in written if not isinstance(q.subject, ox.BlankNode)} == {
+        q for q in named if not isinstance(q.subject, ox.BlankNode)
+    }

@@ -47,6 +47,7 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import partial
@@ -223,9 +224,6 @@ def release_download_url(base_iri: str, version: str) -> str:
 # Snapshots: the store as sorted, canonical N-Quads, written in bounded memory
 # --------------------------------------------------------------------------------------------
 
-#: Every quad of every named graph, in whatever order the engine reads them.
-_ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-
 #: Bytes of statements sorted in memory at a time (a *run* of the merge sort). With the lines'
 #: objects, sorting holds about twice this in memory, whatever the size of the graph.
 _RUN_BYTES = 64 << 20
@@ -334,13 +332,11 @@ def write_snapshot(store: Store, path: Path) -> int:
     labels as the whole dataset would; only they are held in memory: mokg's shapes, a few
     hundred quads), and lines are sorted bytewise by an external merge sort in temporary
     files beside ``path`` (disk: twice the snapshot at most; memory bounded by
-    :data:`_RUN_BYTES`). The quads are read with one SPARQL query, so any :class:`Store`
-    works; an embedded store streams them without holding the answer (a remote store reads
-    its answer whole first).
+    :data:`_RUN_BYTES`). The quads come from :meth:`Store.dump_nquads`: any store works; an
+    embedded store's engine writes them (a remote store reads its answer whole first).
     """
     sorter = _LineSorter(path.parent)
-    quads = (ox.Quad(*row) for row in store.query(_ALL_QUADS))  # type: ignore[union-attr]  # a SELECT gives rows
-    ox.serialize(quads, sorter, format=ox.RdfFormat.N_QUADS)
+    store.dump_nquads(sorter)
     if sorter.aside:
         sorter.add(_canonical(sorter.aside))
     return _write_lines(path, sorter.lines())
@@ -800,11 +796,15 @@ def make_dumps(store: Store, folder: Path) -> list[Dump]:
             ("mokg.ttl", TURTLE, triples, False, None, turtle),
             ("mokg.jsonld", JSON_LD, quads, True, None, partial(_reserialize, nquads, N_QUADS, JSON_LD)),
         ]
-        dumps = []
-        for filename, rdf_format, count, graphs, compression, write in files:
+
+        def dump(file: tuple[str, Format, int, bool, Format | None, Callable[[BinaryIO], object]]) -> Dump:
+            filename, rdf_format, count, graphs, compression, write = file
             digest, size = _write_file(folder / filename, write, gzip=compression is not None)
-            dumps.append(Dump(filename, rdf_format, digest, size, count, graphs, compression))
-    return dumps
+            return Dump(filename, rdf_format, digest, size, count, graphs, compression)
+
+        # Two at a time: compressing and writing release the interpreter, so the files overlap.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            return list(pool.map(dump, files))
 
 
 def _reserialize(
