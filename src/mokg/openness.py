@@ -26,7 +26,6 @@ __all__ = [
     "ASSESSMENTS",
     "CODE",
     "COMPONENTS",
-    "COMPONENT_LICENCES",
     "DATA_COMPONENTS",
     "MODELS",
     "MOF_TYPES",
@@ -95,18 +94,16 @@ def _or(left: bool | None, right: bool | None) -> bool | None:
 # Rule 30: component status
 # --------------------------------------------------------------------------------------------
 
-#: Each recorded component with an availability, and its own type.
+#: Each recorded component with an availability, its own type and its licence's openness: one
+#: row per licence, one with none when it has no licence the status can read.
 COMPONENTS = """
-SELECT ?model ?component ?type ?availability WHERE {
+SELECT ?model ?component ?type ?availability ?osi ?openData WHERE {
   ?model mokg:hasComponent ?component .
   ?component mokg:componentType ?type ; mokg:availability ?availability .
-}"""
-#: The licences of components, with what the status needs to know of them.
-COMPONENT_LICENCES = """
-SELECT ?component ?osi ?openData WHERE {
-  ?model mokg:hasComponent ?component .
-  ?component dcterms:license ?licence .
-  ?licence mokg:osiApproved ?osi ; mokg:openData ?openData .
+  OPTIONAL {
+    ?component dcterms:license ?licence .
+    ?licence mokg:osiApproved ?osi ; mokg:openData ?openData .
+  }
 }"""
 #: The MOF component types (with a class and a content type) and the types that refine them.
 MOF_TYPES = """
@@ -160,21 +157,18 @@ def component_status(store: Store) -> Iterator[str]:
     mof_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # type → (MOF type, content type)
     for row in store.query(MOF_TYPES):
         mof_of[str(row["type"])].append((str(row["mof"]), str(row["content"])))
-    licences: dict[str, list[tuple[ox.Term, ox.Term]]] = defaultdict(list)
-    for row in store.query(COMPONENT_LICENCES):
-        licences[str(row["component"])].append((row["osi"], row["openData"]))
     models = set(_models(store))
     worst: dict[tuple[str, str], int] = {}
     for row in store.query(COMPONENTS):
         model = str(row["model"])
         if model not in models:
             continue
-        component, availability = str(row["component"]), str(row["availability"])
+        availability = str(row["availability"])
+        licence = (row["osi"], row["openData"]) if row["osi"] is not None else None
         for mof_type, content in mof_of.get(str(row["type"]), ()):
-            for licence in licences.get(component) or [None]:
-                rank = _rank(availability, licence, content)
-                if rank is not None and rank < worst.get((model, mof_type), 6):
-                    worst[(model, mof_type)] = rank
+            rank = _rank(availability, licence, content)
+            if rank is not None and rank < worst.get((model, mof_type), 6):
+                worst[(model, mof_type)] = rank
     kind = f"{RDF_TYPE} <{M}ComponentAssessment>"
     for (model, mof_type), rank in worst.items():
         if not (_iri(model) and _iri(mof_type)):

@@ -116,7 +116,7 @@ _PYTHON_RULES = [
     Rule(
         "30-component-status",
         derive=openness.component_status,
-        inputs=(openness.COMPONENTS, openness.COMPONENT_LICENCES, openness.MOF_TYPES, openness.MODELS),
+        inputs=(openness.COMPONENTS, openness.MOF_TYPES, openness.MODELS),
         makes=frozenset({"componentAssessment", "ComponentAssessment", "componentType", "componentStatus"}),
     ),
     Rule(
