@@ -8,6 +8,7 @@ from conftest import BASE, REPO, TEST_DATA
 
 from mokg.config import Settings
 from mokg.loader import SourceFile, discover, graph_name, load_files
+from mokg.openness import _ebv
 from mokg.rules import INHERITED_RESTRICTIONS, Rule, load_rules, run_rules, waves
 from mokg.store import EmbeddedStore
 from mokg.vocab import DERIVED_GRAPHS, MOKG
@@ -15,6 +16,7 @@ from mokg.vocab import DERIVED_GRAPHS, MOKG
 MOF_MODELS = TEST_DATA / "derived" / "mof-models.ttl"
 LINEAGE = TEST_DATA / "derived" / "deep-lineage.ttl"
 REFERENCE = TEST_DATA / "rules-reference"
+XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @pytest.fixture(scope="module")
@@ -382,3 +384,23 @@ def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedSto
     )  # fmt: skip
     section = page.split("Where sources disagree", 1)[1].split("</section>", 1)[0]
     assert "Test source A" in section and "Test source B" in section
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        (ox.Literal("true", datatype=ox.NamedNode(f"{XSD}boolean")), True),
+        (ox.Literal("0", datatype=ox.NamedNode(f"{XSD}boolean")), False),
+        (ox.Literal("yes", datatype=ox.NamedNode(f"{XSD}boolean")), None),  # ill-formed: an error
+        (ox.Literal(""), False),
+        (ox.Literal("x", language="en"), True),
+        (ox.Literal("0.0", datatype=ox.NamedNode(f"{XSD}decimal")), False),
+        (ox.Literal("NaN", datatype=ox.NamedNode(f"{XSD}double")), False),
+        (ox.Literal("2", datatype=ox.NamedNode(f"{XSD}unsignedByte")), True),
+        (ox.Literal("2024", datatype=ox.NamedNode(f"{XSD}gYear")), None),  # no boolean value
+        (ox.NamedNode(f"{BASE}x"), None),
+    ],
+)
+def test_effective_boolean_value_as_sparql_defines_it(literal: ox.Term, value: bool | None):
+    """The Python rules read osiApproved/openData as SPARQL's || and IF would (17.2.2)."""
+    assert _ebv(literal) is value

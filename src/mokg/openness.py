@@ -65,6 +65,28 @@ def _divide(numerator: Decimal | int, denominator: int) -> Decimal:
     return (Decimal(numerator) / denominator).quantize(Decimal("1e-18"), rounding=ROUND_DOWN)
 
 
+_NUMERIC = frozenset(
+    [
+        "integer",
+        "decimal",
+        "float",
+        "double",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "positiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+
+
 def _ebv(term: ox.Term | None) -> bool | None:
     """SPARQL's effective boolean value of a term; ``None`` for unbound or an error."""
     if not isinstance(term, ox.Literal):
@@ -74,6 +96,8 @@ def _ebv(term: ox.Term | None) -> bool | None:
         return {"true": True, "1": True, "false": False, "0": False}.get(term.value)
     if kind in ("string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"):
         return term.value != ""
+    if kind not in _NUMERIC:
+        return None  # a date, an IRI-typed value…: no boolean value in SPARQL
     try:
         number = float(term.value)
     except ValueError:
