@@ -8,8 +8,9 @@ buffers), then:
 
 - **load**: a child process runs what ``mokg load --store URL`` runs (``graph.publish``: files,
   rules, statistics, load mark) against it, with conftest's ``virtuoso_rules`` for both engines
-  (no validation results, which Virtuoso cannot compute today): wall and CPU of mokg, CPU of the server over the load, peak RSS of the
-  server (``VmHWM``), quads stored, derived quads compared with an in-memory embedded load;
+  (no validation results, which Virtuoso cannot compute today): wall and CPU of mokg, CPU of
+  the server over the load, peak RSS of the server (``VmHWM``), quads stored, derived quads
+  compared with an in-memory embedded load;
 - **query mix**: ``scale.query_mix`` through mokg's ``RemoteStore.query`` (what mokg's
   ``/sparql`` sends on), median of ``--repeat`` runs, and the row counts of both engines.
 
