@@ -81,14 +81,6 @@ def _used_terms(store: Store) -> tuple[set[ox.Term], set[ox.Term]]:
     return properties, classes
 
 
-def _class_partitions(store: Store) -> list[tuple[str, int]]:
-    rows = store.query(
-        "SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?class "
-        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }} GROUP BY ?class ORDER BY ?class'
-    )
-    return [(row["class"].value, int(row["n"].value)) for row in rows]
-
-
 def _vocabularies(terms: set[ox.Term]) -> list[str]:
     """The known vocabularies (:data:`mokg.vocab.PREFIXES`) of ``terms`` (the properties and classes used)."""
     used = {term.value for term in terms if isinstance(term, ox.NamedNode)}
@@ -146,12 +138,12 @@ def void_statistics(store: Store, base_iri: str) -> list[ox.Triple]:
         totals = pool.submit(_totals, store)
         entities = pool.submit(_entities, store, base_iri)
         used = pool.submit(_used_terms, store)
-        partitions = pool.submit(_class_partitions, store)
+        partitions = pool.submit(store.class_counts)
         properties, classes = used.result()
         counts = {**totals.result(), "entities": entities.result(), "properties": len(properties)}
         counts["classes"] = len(classes)
     triples = [ox.Triple(dataset, void(name), _integer(value)) for name, value in counts.items()]
-    for cls, count in partitions.result():
+    for cls, count in partitions.result().items():
         partition = ox.NamedNode(f"{base_iri}void#class-{cls.removeprefix(str(MOKG))}")
         triples += [
             ox.Triple(dataset, void("classPartition"), partition),

@@ -153,10 +153,12 @@ class Store(ABC):
         """Count quads, graphs and entities per mokg class."""
         per_graph = {row["g"].value: int(row["quads"].value) for row in self.query(_COUNT_QUERY)}
         derived = sum(n for graph, n in per_graph.items() if f"/{DERIVED_GRAPHS}" in graph)
-        classes = {
-            row["class"].value.removeprefix(str(MOKG)): int(row["count"].value) for row in self.query(_CLASS_QUERY)
-        }
+        classes = {cls.removeprefix(str(MOKG)): count for cls, count in self.class_counts().items()}
         return Stats(sum(per_graph.values()), len(per_graph), derived, classes)
+
+    def class_counts(self) -> dict[str, int]:
+        """The distinct entities of each mokg class (by class IRI, in IRI order): VoID's class partitions."""
+        return {row["class"].value: int(row["count"].value) for row in self.query(_CLASS_QUERY)}
 
 
 class EmbeddedStore(Store):
