@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
-from mokg.graph import LOAD_LOG, cache_folder, cached_store, load_graph, open_store, recorded_stats
+from mokg.graph import LOAD_LOG, cache_folder, cached_store, load_graph, loaded_stats, open_store
 from mokg.importers import IMPORTERS
 from mokg.loader import RELEASES, discover
 from mokg.store import QueryResult, Store
@@ -81,7 +81,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         store = load_graph(target)
     finally:
         LOAD_LOG.removeHandler(steps)
-    stats = recorded_stats(store, settings.base_iri) or store.stats()
+    stats = loaded_stats(store, settings.base_iri)
     seconds = time.perf_counter() - started
     where = settings.store or f"the cache {target.store} (use --store PATH to name another)"
     files = len(discover(settings.root, settings.base_iri))
@@ -95,7 +95,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the number of quads, graphs and entities per mokg class."""
     store = _reading_store(args)
-    stats = recorded_stats(store, _settings(args).base_iri) or store.stats()
+    stats = loaded_stats(store, _settings(args).base_iri)
     print(f"triples  {stats.quads}")
     print(f"derived  {stats.derived}")
     print(f"graphs   {stats.graphs}")

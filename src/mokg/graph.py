@@ -54,10 +54,10 @@ __all__ = [
     "fingerprint",
     "is_complete",
     "load_graph",
+    "loaded_stats",
     "open_store",
     "phase",
     "publish",
-    "recorded_stats",
 ]
 
 
@@ -207,7 +207,12 @@ def _fingerprint_of(folder: Path, base_iri: str) -> str | None:
     return rows[0]["f"].value if rows else None
 
 
-def recorded_stats(store: Store, base_iri: str) -> Stats | None:
+def loaded_stats(store: Store, base_iri: str) -> Stats:
+    """The counts the load recorded, read back in a few lookups; counted now if it recorded none."""
+    return _recorded_stats(store, base_iri) or store.stats()
+
+
+def _recorded_stats(store: Store, base_iri: str) -> Stats | None:
     """The counts the load recorded (the load mark's, the classes of the recorded VoID partitions), or ``None``."""
     mark = ox.NamedNode(f"{base_iri}{LOAD_GRAPH}")
     rows = list(

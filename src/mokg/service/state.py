@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from mokg import statistics
 from mokg.config import Settings
-from mokg.graph import recorded_stats
+from mokg.graph import loaded_stats
 from mokg.loader import RELEASES
 from mokg.records import load_context
 from mokg.releases import Dump, Releases, graph_stamp, make_dumps, read_store_dumps, void_description
@@ -71,7 +71,7 @@ class AppState:
     def open(cls, settings: Settings, store: Store) -> AppState:
         """Count what pages show, once, and make the private folder."""
         _remove_leftovers()
-        stats = recorded_stats(store, settings.base_iri) or store.stats()
+        stats = loaded_stats(store, settings.base_iri)
         graphs = sorted(row["g"].value for row in store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"))
         return cls(
             settings=settings,
