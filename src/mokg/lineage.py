@@ -21,7 +21,6 @@ from mokg.store import Store
 from mokg.vocab import MOKG
 
 __all__ = [
-    "BASES",
     "DATA",
     "DERIVATION",
     "EDGES",
@@ -88,7 +87,6 @@ SELECT DISTINCT ?licence WHERE {
   OPTIONAL { ?licence mokg:levelCeiling ?ownCeiling }
   FILTER(isIRI(?licence) && COALESCE(?ownCeiling, ?categoryCeiling) < 4)
 }"""
-BASES = f"SELECT ?model ?carrier WHERE {{ ?model {DERIVATION} ?carrier FILTER(isIRI(?model) && isIRI(?carrier)) }}"
 WEIGHTS = """
 SELECT ?carrier ?licence WHERE {
   ?carrier mokg:hasComponent ?weights .
@@ -129,9 +127,11 @@ def inherited_restrictions(store: Store) -> Iterator[str]:
     included).
     """
     restrictive = {row[0] for row in _pairs(store, RESTRICTIVE, "licence")}
-    children: dict[str, set[str]] = defaultdict(set)
-    for model, carrier in _pairs(store, BASES, "model", "carrier"):
-        children[carrier].add(model)
+    children: dict[str, set[str]] = defaultdict(set)  # base IRI → IRIs of the models derived from it
+    for model, bases in derivation_edges(store).items():
+        for base in bases:
+            if model.startswith("<") and base.startswith("<"):  # IRIs only: a node IRI is minted from them
+                children[base[1:-1]].add(model[1:-1])
     weights: dict[str, set[str]] = defaultdict(set)
     for carrier, licence in _pairs(store, WEIGHTS, "carrier", "licence"):
         if licence in restrictive:

@@ -110,7 +110,7 @@ _PYTHON_RULES = [
     Rule(
         INHERITED_RESTRICTIONS,
         derive=lineage.inherited_restrictions,
-        inputs=(lineage.RESTRICTIVE, lineage.BASES, lineage.WEIGHTS, lineage.DATA),
+        inputs=(lineage.RESTRICTIVE, lineage.EDGES, lineage.WEIGHTS, lineage.DATA),
         makes=frozenset({"inheritsRestriction", "InheritedRestriction", "restrictedBy", "carriedBy", "nextStep"}),
     ),
     Rule(
