@@ -13,7 +13,6 @@ import pyoxigraph as ox
 import pytest
 from conftest import BASE, REPO, TINY_ROOT
 
-from mokg import releases
 from mokg.config import Settings
 from mokg.formats import GRAPH_FORMATS, Format
 from mokg.graph import publish
@@ -39,10 +38,10 @@ from mokg.releases import (
     validate_version,
     version_links,
     void_description,
-    write_snapshot,
     write_store_dumps,
 )
 from mokg.remote import RemoteStore
+from mokg.snapshot import write_snapshot
 from mokg.store import EmbeddedStore, Store
 
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -286,20 +285,6 @@ def test_a_release_of_the_graph_is_its_nquads_dump(
     folder, described = dumps
     assert released[1].sha256 == described[0].sha256
     assert (released[0] / "1.0.0.nq.gz").read_bytes() == (folder / "mokg.nq.gz").read_bytes()
-
-
-def test_snapshot_sorted_in_many_runs_is_the_same(
-    store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-):
-    """A graph larger than a run: sorted runs on disk, merged in groups, give the same bytes."""
-    whole = tmp_path / "whole.nq"
-    write_snapshot(store, whole)
-    monkeypatch.setattr(releases, "_RUN_BYTES", 64 << 10)
-    monkeypatch.setattr(releases, "_FAN_IN", 4)
-    (tmp_path / "runs").mkdir()
-    assert write_snapshot(store, tmp_path / "runs" / "runs.nq") > 0
-    assert (tmp_path / "runs" / "runs.nq").read_bytes() == whole.read_bytes()
-    assert [p.name for p in (tmp_path / "runs").iterdir()] == ["runs.nq"], "every run is deleted"
 
 
 def test_a_triple_in_several_graphs_is_once_in_the_union_dumps(tmp_path: Path):

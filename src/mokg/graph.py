@@ -34,6 +34,7 @@ from mokg.errors import ConfigError, MokgError
 from mokg.loader import SourceFile, discover
 from mokg.releases import write_store_dumps
 from mokg.rules import provenance, run_rules
+from mokg.snapshot import Journal
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.vocab import MOKG, PREFIXES, VOID
 
@@ -324,11 +325,13 @@ def _load_folder(settings: Settings, folder: Path, *, unless: str | None = None)
                 shutil.rmtree(old, ignore_errors=True)
         partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
         try:
-            store = EmbeddedStore(partial)
-            publish(store, settings)
-            with phase("dumps"):
-                write_store_dumps(store)  # swapped in with the store: a service over it serves them at once
-            store.close()
+            partial.mkdir()
+            with Journal(partial) as journal:  # the dumps' quads, kept as they are written (mokg.snapshot)
+                store = EmbeddedStore(partial, journal=journal)
+                publish(store, settings)
+                with phase("dumps"):
+                    write_store_dumps(store)  # swapped in with the store: a service over it serves them at once
+                store.close()
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise

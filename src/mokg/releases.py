@@ -15,7 +15,8 @@ releases), ``mokg.nt.gz`` (N-Triples, gzip) and ``mokg.ttl`` (Turtle) of the uni
 names dropped: Turtle and N-Triples cannot carry them), and ``mokg.jsonld`` (JSON-LD of the
 dataset, named graphs kept). The output is deterministic: blank nodes are renamed canonically
 (RDFC-1.0), lines are sorted and gzip headers carry no time stamp, so the same graph gives the
-same bytes and the same checksums. Dumps and releases are streamed: read from the store once,
+same bytes and the same checksums. Dumps and releases are streamed: read from the store once
+(or, after ``mokg load --store``, from the journal of its writes: :mod:`mokg.snapshot`),
 sorted on disk, written in blocks, so memory does not grow with the graph (a million models
 are 130 M quads). ``mokg load --store DIR`` writes the dumps into the new store's folder
 (:func:`write_store_dumps`), so a service over that store serves them at once
@@ -35,10 +36,8 @@ time, which no program can set back): a changed release is refused, never served
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import hashlib
-import heapq
 import itertools
 import json
 import os
@@ -46,7 +45,7 @@ import re
 import tempfile
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -60,6 +59,7 @@ import pyoxigraph as ox
 from mokg import __version__
 from mokg.errors import MokgError
 from mokg.formats import GZIP, JSON_LD, N_QUADS, N_TRIPLES, TURTLE, Format, by_media, serialize
+from mokg.snapshot import write_lines, write_snapshot
 from mokg.statistics import DATA_LICENSE, dataset_iri, source_details, void_statistics
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import PREFIXES, VOID
@@ -94,7 +94,6 @@ __all__ = [
     "validate_version",
     "version_links",
     "void_description",
-    "write_snapshot",
     "write_store_dumps",
 ]
 
@@ -224,122 +223,8 @@ def release_download_url(base_iri: str, version: str) -> str:
 # Snapshots: the store as sorted, canonical N-Quads, written in bounded memory
 # --------------------------------------------------------------------------------------------
 
-#: Bytes of statements sorted in memory at a time (a *run* of the merge sort). With the lines'
-#: objects, sorting holds about twice this in memory, whatever the size of the graph.
-_RUN_BYTES = 64 << 20
-
-#: The most runs merged at once: more are first merged in groups, so few files are open at a time.
-_FAN_IN = 64
-
 #: Bytes read at a time when a file is copied or transformed.
 _BLOCK_BYTES = 1 << 20
-
-
-def _has_blank(quad: ox.Quad) -> bool:
-    return any(isinstance(term, ox.BlankNode) for term in (quad.subject, quad.object, quad.graph_name))
-
-
-class _LineSorter:
-    """A binary file object that sorts the N-Quads written to it, in bounded memory: an external merge sort.
-
-    pyoxigraph serializes into it (:meth:`write`), or lines are given as they are
-    (:meth:`add`). Every :data:`_RUN_BYTES` of lines is sorted in memory and kept as a *run*
-    in a file of ``folder`` (a temporary folder beside the dumps rather than the system's
-    temporary folder, which is often memory); :meth:`lines` merges the runs. A statement holds
-    no newline and no byte below 0x20 (pyoxigraph escapes them), so sorting lines with their
-    newline sorts the statements bytewise.
-
-    Lines that may mention a blank node (``_:``) are not sorted but kept in :attr:`aside`, to
-    be canonicalized and given back with :meth:`add`.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.aside: list[bytes] = []
-        self._lines: list[bytes] = []
-        self._size = 0
-        self._tail = b""
-        self._runs: list[Path] = []
-
-    def write(self, data: bytes) -> int:
-        """Take serialized statements (what pyoxigraph writes, cut anywhere)."""
-        text = self._tail + data
-        lines = text.splitlines(keepends=True)
-        self._tail = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
-        if b"_:" in text:
-            self.aside += (line for line in lines if b"_:" in line)
-            lines = [line for line in lines if b"_:" not in line]
-        self.add(lines)
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to write yet: a run is written once it is full (pyoxigraph flushes at the end)."""
-
-    def add(self, lines: list[bytes]) -> None:
-        """Take whole lines, each ending with a newline."""
-        self._lines += lines
-        self._size += sum(map(len, lines))
-        if self._size >= _RUN_BYTES:
-            self._spill()
-
-    def _spill(self) -> None:
-        self._lines.sort()
-        self._runs.append(self._run(self._lines))
-        self._lines, self._size = [], 0
-
-    def _run(self, lines: Iterable[bytes]) -> Path:
-        with tempfile.NamedTemporaryFile(dir=self.folder, prefix="run-", delete=False) as run:
-            run.writelines(lines)
-        return Path(run.name)
-
-    def lines(self) -> Iterator[bytes]:
-        """Every line taken, in order; the runs are deleted once read."""
-        if self._tail:
-            raise ValueError("the last statement written has no end of line")
-        if self._lines or not self._runs:
-            self._spill()
-        runs, self._runs = self._runs, []
-        while len(runs) > _FAN_IN:  # merged in groups first, so that few files are open at a time
-            runs = [self._run(_merge(runs[i : i + _FAN_IN])) for i in range(0, len(runs), _FAN_IN)]
-        return _merge(runs)
-
-
-def _merge(runs: list[Path]) -> Iterator[bytes]:
-    """The lines of sorted files ``runs``, in order; each file is deleted once read."""
-    with contextlib.ExitStack() as files:
-        yield from heapq.merge(*(files.enter_context(run.open("rb")) for run in runs))
-    for run in runs:
-        run.unlink()
-
-
-def _canonical(lines: list[bytes]) -> list[bytes]:
-    """``lines`` (N-Quads that may mention blank nodes) with RDFC-1.0 canonical blank node labels."""
-    plain: list[ox.Quad] = []
-    blank: list[ox.Quad] = []
-    for quad in ox.parse(b"".join(lines), format=ox.RdfFormat.N_QUADS):
-        (blank if _has_blank(quad) else plain).append(quad)  # "_:" may also be inside an IRI or a literal
-    dataset = ox.Dataset(blank)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return ox.serialize([*plain, *dataset], format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
-
-
-def write_snapshot(store: Store, path: Path) -> int:
-    """Write every quad of every named graph of ``store`` to ``path`` as N-Quads; the number of quads.
-
-    Sorted lines and canonical blank nodes, so the same graph always gives the same bytes,
-    whatever the store and the order it reads its quads in: blank nodes get their RDFC-1.0
-    canonical labels (only the quads that mention one are canonicalized, which gives the same
-    labels as the whole dataset would; only they are held in memory: mokg's shapes, a few
-    hundred quads), and lines are sorted bytewise by an external merge sort in temporary
-    files beside ``path`` (disk: twice the snapshot at most; memory bounded by
-    :data:`_RUN_BYTES`). The quads come from :meth:`Store.dump_nquads`: any store works; an
-    embedded store's engine writes them (a remote store reads its answer whole first).
-    """
-    sorter = _LineSorter(path.parent)
-    store.dump_nquads(sorter)
-    if sorter.aside:
-        sorter.add(_canonical(sorter.aside))
-    return _write_lines(path, sorter.lines())
 
 
 def _write_union(snapshot: Path, path: Path) -> tuple[int, int]:
@@ -363,18 +248,8 @@ def _write_union(snapshot: Path, path: Path) -> tuple[int, int]:
                     graphs.add(graph)
                     yield triple + b" .\n"
 
-    count = _write_lines(path, map(itemgetter(0), itertools.groupby(triples())))
+    count = write_lines(path, map(itemgetter(0), itertools.groupby(triples())))
     return count, len(graphs)
-
-
-def _write_lines(path: Path, lines: Iterable[bytes]) -> int:
-    """Write ``lines`` into ``path``; how many there were."""
-    count = 0
-    with path.open("wb") as out:
-        for line in lines:
-            out.write(line)
-            count += 1
-    return count
 
 
 class _Output:

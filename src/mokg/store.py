@@ -23,7 +23,8 @@ from typing import IO
 import pyoxigraph as ox
 
 from mokg.errors import QueryError
-from mokg.loader import SourceFile, load_files, load_into
+from mokg.loader import SourceFile, file_quads, load_files, load_into
+from mokg.snapshot import Journal
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
 __all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "declares_dataset"]
@@ -95,6 +96,9 @@ def _literal(text: str) -> str:
 class Store(ABC):
     """A SPARQL-queryable dataset that mokg loads whole and replaces whole."""
 
+    #: What a fresh store's writes journaled, for its snapshot (:mod:`mokg.snapshot`); ``None`` when nothing does.
+    journal: Journal | None = None
+
     @abstractmethod
     def replace(self, quads: Sequence[ox.Quad]) -> None:
         """Make ``quads`` the whole content of the store."""
@@ -106,6 +110,8 @@ class Store(ABC):
     @abstractmethod
     def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
         """Make the N-Triples read from ``ntriples`` (a binary file at its start) the whole content of ``graph``.
+
+        The file may be read twice (a store's :attr:`journal` reads it again): seekable.
 
         The way derived facts are written: streamed, never a list of Python objects.
         """
@@ -170,8 +176,8 @@ class EmbeddedStore(Store):
     place once complete (:mod:`mokg.graph`).
     """
 
-    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
-        self.path, self.read_only = path, read_only
+    def __init__(self, path: Path | None = None, *, read_only: bool = False, journal: Journal | None = None) -> None:
+        self.path, self.read_only, self.journal = path, read_only, journal
         if read_only and path is None:
             raise ValueError("only an on-disk store can be opened read-only")
         self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)) if path else ox.Store()
@@ -201,6 +207,8 @@ class EmbeddedStore(Store):
 
     def replace(self, quads: Sequence[ox.Quad]) -> None:
         with self._lock:
+            if self.journal is not None:
+                self.journal.invalidate()
             if self.path is None:
                 fresh = ox.Store()
                 fresh.bulk_extend(quads)
@@ -220,12 +228,18 @@ class EmbeddedStore(Store):
                 self._store.clear()
                 load_into(self._store, files, base_iri)
                 self._store.flush()
+            if self.journal is not None:
+                self.journal.cleared()
+                for source in files:
+                    self.journal.add(source.graph, file_quads(source, base_iri))
 
     def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
         with self._lock:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
+            if self.journal is not None:
+                self.journal.add(graph, quads)
 
     def dump_nquads(self, output: IO[bytes]) -> None:
         if next(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) is not None:
@@ -248,6 +262,10 @@ class EmbeddedStore(Store):
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            if self.journal is not None:
+                ntriples.seek(0)
+                triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+                self.journal.add(graph, (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples))
 
     def query(
         self,
