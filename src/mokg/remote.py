@@ -512,9 +512,9 @@ class _Unauthorized(Exception):
 class _Spool:
     """Each graph's triples as N-Triples in a file of its own, written as the files are parsed.
 
-    It has the part of ``pyoxigraph.Store`` that :func:`mokg.loader.load_into` calls, so files
-    are read, checked and reported on exactly as for the embedded store, without becoming
-    Python objects all at once.
+    It has the part of ``pyoxigraph.Store`` that :func:`mokg.loader.load_into` calls
+    (``bulk_extend``), so files are read, checked and reported on exactly as for the embedded
+    store, a bounded batch of Python objects at a time.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -525,11 +525,6 @@ class _Spool:
         path = self.files.setdefault(graph, self.folder / f"{len(self.files)}.nt")
         with path.open("ab") as out:
             ox.serialize(triples, out, format=ox.RdfFormat.N_TRIPLES)
-
-    def load(self, *, path: Path, format: ox.RdfFormat, base_iri: str, to_graph: ox.NamedNode) -> None:
-        self._append(to_graph, ox.parse(path=path, format=format, base_iri=base_iri, without_named_graphs=True))
-
-    bulk_load = load
 
     def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
         graphs: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)

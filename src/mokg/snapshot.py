@@ -15,6 +15,7 @@ kept in files, merged. They come from one of two places:
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import heapq
 import itertools
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+
+from mokg.store import stored_forms
 
 if TYPE_CHECKING:
     from mokg.store import Store
@@ -128,7 +131,7 @@ def _canonical(lines: list[bytes]) -> list[bytes]:
     return ox.serialize([*plain, *dataset], format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)
 
 
-#: Quads encoded by one in-memory store at a time in a :class:`Journal`.
+#: Statements a :class:`Journal` serializes at a time (and most literal forms it remembers).
 _BATCH = 200_000
 
 
@@ -136,34 +139,48 @@ class Journal:
     """The quads written into a fresh store, sorted as they are written: the store's snapshot, unread.
 
     :class:`~mokg.store.EmbeddedStore` hands every write to its journal (:meth:`add`): each
-    named graph's quads, as the store holds them. Each batch passes through an in-memory
-    Oxigraph store, which encodes terms as the on-disk store does (``"01"^^xsd:integer`` is
-    kept, and dumped, as ``"1"``), and blank nodes of parsed input are renamed per document,
-    as the store's parser renames them, so the journal's lines are those the store would
-    dump. A named graph written twice, or a whole store replaced, would leave lines the store
-    no longer holds: the journal is then no longer :attr:`complete`, and the snapshot is read
-    back from the store. Its runs live in a temporary folder under ``folder``, removed by
-    :meth:`close`.
+    named graph's statements, as the store holds them: typed literals in the form the store
+    keeps (``"01"^^xsd:integer`` is kept, and dumped, as ``"1"``: :func:`~mokg.store.stored_forms`),
+    blank nodes of parsed input renamed per document, as the store's parser renames them. So
+    the journal's lines are those the store would dump. A named graph written twice, or a
+    whole store replaced, would leave lines the store no longer holds: the journal is then no
+    longer :attr:`complete`, and the snapshot is read back from the store. Its runs live in a
+    temporary folder under ``folder``, removed by :meth:`close`.
     """
 
     def __init__(self, folder: Path) -> None:
         self._folder = Path(tempfile.mkdtemp(prefix=".journal-", dir=folder))
         self._sorter = _LineSorter(self._folder)
         self._graphs: set[ox.NamedNode] = set()
+        self._forms: dict[ox.Literal, ox.Literal] = {}
         self.complete = True
 
     def add(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-        """Keep the quads just written as the whole content of ``graph`` (all of them in it)."""
+        """Keep ``quads``, just written, as the whole content of ``graph`` (all of them in it)."""
+        collections.deque(self.tee(graph, quads), maxlen=0)
+
+    def tee(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads``, the whole content of ``graph``, passed on as they are written and kept a batch at a time."""
         if graph in self._graphs:
             self.complete = False
-        if not self.complete:
-            return
         self._graphs.add(graph)
         quads = iter(quads)
         while batch := list(itertools.islice(quads, _BATCH)):
-            encoded = ox.Store()
-            encoded.bulk_extend(batch)
-            encoded.dump(self._sorter, format=ox.RdfFormat.N_QUADS)
+            yield from batch
+            if self.complete:
+                self._as_stored(batch)
+                self._sorter.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
+
+    def _as_stored(self, batch: list[ox.Quad]) -> None:
+        """Give the typed literals of ``batch`` the form the store keeps them in (in place)."""
+        literals = [quad.object for quad in batch if isinstance(quad.object, ox.Literal)]
+        if len(self._forms) > _BATCH:  # values seen in earlier batches: kept, within bounds
+            self._forms.clear()
+        self._forms |= stored_forms(literal for literal in literals if literal not in self._forms)
+        for i, quad in enumerate(batch):
+            stored = self._forms.get(quad.object) if isinstance(quad.object, ox.Literal) else None
+            if stored is not None and stored != quad.object:
+                batch[i] = ox.Quad(quad.subject, quad.predicate, stored, quad.graph_name)
 
     def invalidate(self) -> None:
         """The store was written in a way the journal cannot follow: read it back instead."""

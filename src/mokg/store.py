@@ -15,17 +15,19 @@ from __future__ import annotations
 import re
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from mokg.errors import QueryError
-from mokg.loader import SourceFile, file_quads, load_files, load_into
-from mokg.snapshot import Journal
+from mokg.loader import SourceFile, load_files, load_into
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
+
+if TYPE_CHECKING:
+    from mokg.snapshot import Journal
 
 __all__ = ["EmbeddedStore", "QueryResult", "Stats", "Store", "declares_dataset"]
 
@@ -93,6 +95,27 @@ def _literal(text: str) -> str:
     return str(ox.Literal(text))
 
 
+#: Literals the store keeps as written; others (numbers, dates, booleans) it may rewrite.
+_KEPT = {f"{PREFIXES['xsd']}string", f"{PREFIXES['rdf']}langString"}
+
+
+def stored_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
+    """Each literal that Oxigraph may store in another form (a typed one), with the form it stores.
+
+    Oxigraph keeps typed literals as values: ``"01"^^xsd:integer`` is stored, and given back,
+    as ``"1"``, ``"1.0"^^xsd:decimal`` as ``"1"``. Plain strings and language-tagged ones are
+    kept as written and left out. The literals pass once through an in-memory store, in the
+    order given.
+    """
+    typed = list(dict.fromkeys(t for t in literals if t.datatype.value not in _KEPT))
+    if not typed:
+        return {}
+    store, predicate = ox.Store(), ox.NamedNode("urn:x-mokg:stored")
+    store.extend(ox.Quad(ox.NamedNode(f"urn:x-mokg:{i}"), predicate, literal) for i, literal in enumerate(typed))
+    stored = {int(q.subject.value.rsplit(":", 1)[1]): q.object for q in store.quads_for_pattern(None, predicate, None)}
+    return {literal: stored[i] for i, literal in enumerate(typed)}  # type: ignore[misc]  # objects of literals
+
+
 class Store(ABC):
     """A SPARQL-queryable dataset that mokg loads whole and replaces whole."""
 
@@ -110,8 +133,6 @@ class Store(ABC):
     @abstractmethod
     def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
         """Make the N-Triples read from ``ntriples`` (a binary file at its start) the whole content of ``graph``.
-
-        The file may be read twice (a store's :attr:`journal` reads it again): seekable.
 
         The way derived facts are written: streamed, never a list of Python objects.
         """
@@ -220,18 +241,16 @@ class EmbeddedStore(Store):
 
     def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
         with self._lock:
+            if self.journal is not None:
+                self.journal.cleared()
             if self.path is None:
                 fresh = ox.Store()
-                load_into(fresh, files, base_iri)
+                load_into(fresh, files, base_iri, journal=self.journal)
                 self._store = fresh
             else:
                 self._store.clear()
-                load_into(self._store, files, base_iri)
+                load_into(self._store, files, base_iri, journal=self.journal)
                 self._store.flush()
-            if self.journal is not None:
-                self.journal.cleared()
-                for source in files:
-                    self.journal.add(source.graph, file_quads(source, base_iri))
 
     def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
         with self._lock:
@@ -261,11 +280,9 @@ class EmbeddedStore(Store):
         with self._lock:
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
-            self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-            if self.journal is not None:
-                ntriples.seek(0)
-                triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
-                self.journal.add(graph, (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples))
+            triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+            quads: Iterator[ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            self._store.bulk_extend(self.journal.tee(graph, quads) if self.journal is not None else quads)
 
     def query(
         self,

@@ -29,7 +29,7 @@ from mokg.shacl.compiler import Compiler, Focus, Select, restrict
 from mokg.shacl.graph import ShapesGraph, Term, describe
 from mokg.shacl.paths import Path
 from mokg.shacl.shapes import Constraint, Shape, read_shapes
-from mokg.store import Store
+from mokg.store import Store, stored_forms
 
 __all__ = ["Engine", "Result", "written_forms"]
 
@@ -104,10 +104,6 @@ class _Plan:
         return _TEMPLATE.sub(lambda m: known[m.group(1)].value if m.group(1) in known else m.group(0), chosen.value)
 
 
-#: Literals the store keeps as written; others (numbers, dates, booleans) it may rewrite.
-_KEPT = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-
-
 def written_forms(terms: Iterable[Term]) -> dict[ox.Literal, ox.Literal]:
     """The literals among ``terms`` that pyoxigraph rewrites, by the form it gives them back in.
 
@@ -115,16 +111,10 @@ def written_forms(terms: Iterable[Term]) -> dict[ox.Literal, ox.Literal]:
     ``"1"^^xsd:byte`` as ``"1"^^xsd:integer``. A report names the term the data or the shapes
     wrote; when two written forms have one rewritten form, the first is kept.
     """
-    literals = list(dict.fromkeys(t for t in terms if isinstance(t, ox.Literal) and t.datatype.value not in _KEPT))
-    if not literals:
-        return {}
-    store, predicate = ox.Store(), ox.NamedNode("urn:x-mokg:written")
-    store.extend(ox.Quad(ox.NamedNode(f"urn:x-mokg:{i}"), predicate, literal) for i, literal in enumerate(literals))
     forms: dict[ox.Literal, ox.Literal] = {}
-    for quad in store.quads_for_pattern(None, predicate, None):
-        literal = literals[int(quad.subject.value.rsplit(":", 1)[1])]
-        if quad.object != literal:
-            forms.setdefault(quad.object, literal)  # type: ignore[arg-type]
+    for literal, stored in stored_forms(t for t in terms if isinstance(t, ox.Literal)).items():
+        if stored != literal:
+            forms.setdefault(stored, literal)
     return forms
 
 
