@@ -367,6 +367,18 @@ def test_disagreements_command_lists_them(tmp_path, capsys: pytest.CaptureFixtur
     assert any("olmo-7b" in line and "Test source A" in line and "Test source B" in line for line in lines[1:])
 
 
+def test_each_disagreement_is_one_distinct_row(capsys: pytest.CaptureFixture[str]):
+    """Two claims of one source on one component (the Index's "paper" and "preprint") are two rows, told apart."""
+    from mokg.cli import main
+
+    assert main(["disagreements", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split(",")[:5] == ["model", "component", "firstSource", "firstRow", "firstLevel"]
+    assert len(lines) == len(set(lines)) > 1, "a row printed twice"
+    papers = {line.split(",")[7] for line in lines if "/crystalchat," in line and ",Research paper," in line}
+    assert {"paper", "preprint"} <= papers
+
+
 def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedStore):
     from jinja2 import Environment, PackageLoader, select_autoescape
 

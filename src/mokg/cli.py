@@ -225,15 +225,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if bad or not conforms else 0
 
 
+#: One row per disagreement, each side with its source's own name for the row it graded (the
+#: Index grades "paper" and "preprint", both a research paper: two disagreements, told apart),
+#: or the claim's last IRI segment where the source names none.
 DISAGREEMENTS_QUERY = """
-SELECT ?model ?component ?firstSource ?firstLevel ?firstLabel ?secondSource ?secondLevel ?secondLabel WHERE {
+SELECT ?model ?component ?firstSource ?firstRow ?firstLevel ?firstLabel ?secondSource ?secondRow ?secondLevel
+       ?secondLabel WHERE {
   ?d a mokg:Disagreement ; mokg:disagreementAbout ?model ; mokg:componentType ?type ; mokg:betweenClaims ?a, ?b .
   FILTER(STR(?a) < STR(?b))
   ?type skos:prefLabel ?component .
   ?a prov:wasQuotedFrom/rdfs:label ?firstSource ; mokg:opennessLevel/skos:notation ?firstLevel .
   ?b prov:wasQuotedFrom/rdfs:label ?secondSource ; mokg:opennessLevel/skos:notation ?secondLevel .
   OPTIONAL { ?a mokg:levelLabel ?firstLabel } OPTIONAL { ?b mokg:levelLabel ?secondLabel }
-} ORDER BY ?model ?component
+  OPTIONAL { ?a mokg:sourceRow ?aRow } OPTIONAL { ?b mokg:sourceRow ?bRow }
+  BIND(COALESCE(?aRow, REPLACE(STR(?a), "^.*/", "")) AS ?firstRow)
+  BIND(COALESCE(?bRow, REPLACE(STR(?b), "^.*/", "")) AS ?secondRow)
+} ORDER BY ?model ?component ?firstRow ?secondRow
 """
 
 
