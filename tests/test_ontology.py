@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from conftest import BASE, TINY_ROOT
 
@@ -13,6 +14,7 @@ from mokg.store import EmbeddedStore
 from mokg.vocab import MOKG
 
 ONTOLOGY_GRAPH = "https://w3id.org/mokg/graph/ontology/mokg"
+ONTOLOGY = "https://w3id.org/mokg/ontology"
 
 MOF_COMPONENTS = {
     "Model architecture", "Model parameters (final)", "Model card", "Data card", "Technical report",
@@ -46,6 +48,43 @@ def test_ontology_metadata(store: EmbeddedStore):
     assert rows[0]["version"].endswith(rows[0]["info"])
 
 
+def test_the_ontology_creator_is_an_agent(store: EmbeddedStore):
+    """`dcterms:creator` ranges over agents: a bare string names nobody a tool can follow."""
+    creators = store.query(f"SELECT ?c WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY}> dcterms:creator ?c }} }}")
+    creators = [row["c"] for row in creators]
+    assert creators and not any(isinstance(creator, ox.Literal) for creator in creators)
+    assert store.query(
+        f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY}> dcterms:creator [ a foaf:Organization ; foaf:name ?n ] }} }}"
+    )
+
+
+#: PROV-O's object properties whose range is prov:Entity (https://www.w3.org/TR/prov-o/).
+PROV_ENTITY_RANGE = ["wasDerivedFrom", "wasQuotedFrom", "wasRevisionOf", "hadPrimarySource", "used"]
+
+
+def test_no_organization_becomes_a_prov_entity(store: EmbeddedStore):
+    """A property linking to organizations must not inherit a prov:Entity range (RDFS would type them so)."""
+    rows = store.query(
+        f"""SELECT DISTINCT ?p ?super WHERE {{
+          ?s ?p ?o . ?o a mokg:Organization . ?p rdfs:subPropertyOf* ?super .
+          VALUES ?super {{ {" ".join(f"prov:{name}" for name in PROV_ENTITY_RANGE)} }}
+        }}"""
+    )
+    assert [(row["p"].value, row["super"].value) for row in rows] == []
+    assert store.query("ASK { mokg:generatedFromOutputsOf rdfs:subPropertyOf prov:wasInfluencedBy }")
+
+
+def test_a_restriction_note_is_text_not_an_odrl_rule(store: EmbeddedStore):
+    """`odrl:prohibition` points to a rule: a sentence for readers only says it in words."""
+    assert store.query("ASK { mokg:restrictionNote a owl:DatatypeProperty ; rdfs:range rdf:langString }")
+    assert not store.query(
+        "ASK { mokg:restrictionNote skos:closeMatch|skos:exactMatch|rdfs:subPropertyOf|owl:equivalentProperty ?p "
+        "FILTER(STRSTARTS(STR(?p), 'http://www.w3.org/ns/odrl/2/')) }"
+    )
+    untagged = store.query("SELECT ?note WHERE { ?licence mokg:restrictionNote ?note FILTER(LANG(?note) = '') }")
+    assert [row["note"].value for row in untagged] == []
+
+
 def test_every_term_is_labelled_and_defined(store: EmbeddedStore):
     rows = select(
         store,
@@ -56,7 +95,7 @@ def test_every_term_is_labelled_and_defined(store: EmbeddedStore):
                          skos:Concept skos:ConceptScheme }}
           OPTIONAL {{ ?term rdfs:label ?label }}
           OPTIONAL {{ ?term skos:definition|rdfs:comment ?definition }}
-          FILTER(!BOUND(?label) || !BOUND(?definition))
+          FILTER(isIRI(?term) && (!BOUND(?label) || !BOUND(?definition)))  # not anonymous class expressions
         }} }}""",
     )
     assert rows == []
