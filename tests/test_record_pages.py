@@ -562,8 +562,13 @@ def test_olmo_conforms_without_reasons(rendered: Callable[..., Rendered]) -> Non
     lineage = r.section("lineage-title")
     assert "No base model is recorded." in lineage.text
     assert dd_after(lineage.find_all("dl")[0], "Trained on").links() == {"https://w3id.org/mokg/dataset/dolma": "Dolma"}
-    assert "No source's claim about this model is recorded." in r.section("claims").text
+    # The Tool's OLMo-7B-hf (the same weights, converted) is this model: its claims are here, not on a second record.
+    assert "Model Openness Tool" in r.section("claims").text
     assert len(r.section("components-title").find("tbody").find_all("tr")) == len(r.record["components"])
+
+
+def test_a_model_without_claims_says_so(rendered: Callable[..., Rendered]) -> None:
+    assert "No source's claim about this model is recorded." in rendered("model", "llama-65b").section("claims").text
 
 
 # --------------------------------------------------------------------------------------------

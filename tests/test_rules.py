@@ -345,7 +345,7 @@ def with_disagreement() -> EmbeddedStore:
 def test_disagreements_beyond_one_level_are_found_with_both_claims(with_disagreement: EmbeddedStore):
     rows = list(
         with_disagreement.query(f"""SELECT ?d ?claim WHERE {{ ?d a mokg:Disagreement ;
-            mokg:disagreementAbout <{BASE}model/olmo-7b> ; mokg:componentType mokg:ModelParametersFinal ;
+            mokg:disagreementAbout <{BASE}model/llama-65b> ; mokg:componentType mokg:ModelParametersFinal ;
             mokg:betweenClaims ?claim }}""")
     )
     assert {row["claim"].value.rsplit("/", 3)[1] for row in rows} == {"test-source-a", "test-source-b"}
@@ -364,7 +364,7 @@ def test_disagreements_command_lists_them(tmp_path, capsys: pytest.CaptureFixtur
     assert main(["disagreements", "--root", str(root), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("model,component")
-    assert any("olmo-7b" in line and "Test source A" in line and "Test source B" in line for line in lines[1:])
+    assert any("llama-65b" in line and "Test source A" in line and "Test source B" in line for line in lines[1:])
 
 
 def test_each_disagreement_is_one_distinct_row(capsys: pytest.CaptureFixture[str]):
@@ -384,7 +384,7 @@ def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedSto
 
     from mokg import records
 
-    iri = f"{BASE}model/olmo-7b"
+    iri = f"{BASE}model/llama-65b"
     context = records.load_context(REPO)
     document = records.framed(records.record_triples(with_disagreement, iri), iri, context, f"{BASE}context.jsonld")
     assert len(document["disagreements"]) == 1

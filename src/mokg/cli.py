@@ -204,7 +204,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     data_dir = args.out or settings.root / "data"
     header = f"{GENERATED_MARK} {args.format}` from the source's files; edit the source or the importer, not this file."
     changed = write(result, data_dir, settings.base_iri, header, dry_run=args.dry_run)
-    for how, said in (("hf-id", "matched by Hugging Face id"), ("name", "matched by name"), ("new", "new")):
+    hows = (("hf-id", "matched by Hugging Face id"), ("name", "matched by name"), ("words", "matched by its words"))
+    for how, said in (*hows, ("new", "new")):
         matched = sorted({m.iri.removeprefix(settings.base_iri) for m in result.matches if m.how == how})
         print(
             f"{said}: {len(matched)}"
@@ -249,6 +250,22 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     text = render_result(_reading_store(args).query(DISAGREEMENTS_QUERY), args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    """List models that may be one (same words in their names, or the same Hugging Face id); exit 1 if any.
+
+    A group goes away when its records are merged, or when a curator states in one of the
+    files that the models differ (``owl:differentFrom``), with the reason in a comment.
+    """
+    from mokg.identity import candidate_duplicates
+
+    base = _settings(args).base_iri
+    groups = candidate_duplicates(_reading_store(args))
+    for group in groups:
+        print(f"{group.key}: {', '.join(model.removeprefix(base) for model in group.models)}")
+    print(f"{len(groups)} candidate duplicate{'' if len(groups) == 1 else 's'}", file=sys.stderr)
+    return 1 if groups else 0
 
 
 def cmd_site(args: argparse.Namespace) -> int:
@@ -369,6 +386,8 @@ def build_parser() -> argparse.ArgumentParser:
     disagreements.add_argument(
         "--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)"
     )
+
+    command("duplicates", cmd_duplicates, "List models that may be one record too many (exit 1 if any).")
 
     site = command("site", cmd_site, "Build the static site (no server needed to view it).")
     site.add_argument("action", choices=("build",), help="build: write the site (over one built before: what changed)")

@@ -566,3 +566,46 @@ def test_licence_spellings_name_known_licences(store, tmp_path, name, iri):
     licences = {t.object.value for t in result.files[claims] if t.predicate.value == f"{MOKG}claimedLicense"}
     assert iri in licences
     assert f"licenses/{slugify(name)}.ttl" not in result.files
+
+
+# --- identity: one model, one record; two models, two records -----------------------------------
+
+IDENTITY = FIXTURES / "identity"
+
+
+@pytest.fixture(scope="module")
+def identified(store) -> ImportResult:
+    return read([IDENTITY], ImportContext(store, BASE))
+
+
+def test_a_plus_is_a_model_of_its_own(identified):
+    """Command-R and Command-R+ once both became model/command-r, the last file's claims winning."""
+    matched = {m.source: (m.iri.removeprefix(BASE), m.how) for m in identified.matches}
+    assert matched["Command-R"] == ("model/command-r", "new")
+    assert matched["Command-R+"] == ("model/command-r-plus", "new")
+    assert {"models/command-r.ttl", "models/command-r-plus.ttl"} <= set(identified.files)
+
+
+def test_the_organization_in_front_and_word_order_do_not_make_a_new_model(identified):
+    matched = {m.source: (m.iri.removeprefix(BASE), m.how) for m in identified.matches}
+    assert matched["Meta Llama 2 70B"] == ("model/llama-2-70b", "words")
+    assert "models/llama-2-70b.ttl" not in identified.files, "the curated record gets claims only"
+    assert "claims/model-openness-tool/llama-2-70b.ttl" in identified.files
+
+
+def test_two_files_on_one_model_are_reported_not_merged(identified):
+    problems = {(Path(p.path).name, p.message) for p in identified.problems}
+    assert (
+        "Zyzzyva-Chat-7B.yml",
+        f"lands on {BASE}model/zyzzyva-7b-chat, which Zyzzyva-7B-Chat.yml gives: not merged",
+    ) in problems
+    assert [m.source for m in identified.matches].count("Zyzzyva Chat 7B") == 0
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    labels = objects(identified, "models/zyzzyva-7b-chat.ttl", f"{BASE}model/zyzzyva-7b-chat", label)
+    assert labels == {"Zyzzyva 7B Chat"}
+
+
+def test_a_name_that_contradicts_its_file_is_reported_not_imported(identified):
+    problems = {(Path(p.path).name, p.key) for p in identified.problems}
+    assert ("Qwen2.5-72B-Instruct.yml", "release.name") in problems
+    assert not any("qwen" in path for path in identified.files)

@@ -18,12 +18,14 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from mokg.identity import name_key, organization_words, word_key
 from mokg.store import Store
 from mokg.vocab import PREFIXES
 
@@ -64,7 +66,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class Match:
-    """How a source's model was matched to the graph: ``hf-id``, ``name`` or ``new``."""
+    """How a source's model was matched to the graph: ``hf-id``, ``name``, ``words`` or ``new``."""
 
     source: str
     iri: str
@@ -122,6 +124,8 @@ class ImportContext:
         self.store, self.base_iri = store, base_iri
         self._by_hf: dict[str, str] = {}
         self._by_name: dict[str, str] = {}
+        self._by_words: dict[str, set[str]] = defaultdict(set)
+        self._organizations = organization_words(store)
         rows = store.query(
             """SELECT ?m ?label ?match WHERE { ?m a mokg:Model .
                  OPTIONAL { ?m rdfs:label|skos:altLabel ?label } OPTIONAL { ?m skos:exactMatch ?match } }
@@ -129,24 +133,35 @@ class ImportContext:
         )
         for row in rows:
             model = row["m"].value
-            self._by_name.setdefault(normalize(model.rsplit("/", 1)[-1]), model)
-            if row["label"] is not None:
-                self._by_name.setdefault(normalize(row["label"].value), model)
+            for name in [_last_segment(model), *([row["label"].value] if row["label"] is not None else [])]:
+                self._remember(name, model)
             if row["match"] is not None and "huggingface.co/" in row["match"].value:
                 self._by_hf.setdefault(row["match"].value.split("huggingface.co/", 1)[1].strip("/").lower(), model)
 
-    def match_model(self, name: str, hf_id: str | None = None) -> Match:
-        """The model a source names: by Hugging Face id, else by normalized name, else a new IRI.
+    def _remember(self, name: str, model: str) -> None:
+        if key := name_key(name):
+            self._by_name.setdefault(key, model)
+        if words := word_key(name, self._organizations):
+            self._by_words[words].add(model)
 
-        New models are remembered, so two sources naming the same new model meet in one record.
+    def match_model(self, name: str, hf_id: str | None = None) -> Match:
+        """The model a source names: by Hugging Face id, by name, by its words, else a new IRI.
+
+        By name: the same letters and digits (:func:`mokg.identity.name_key`: "+" kept). By its
+        words: the same words in any order, the organization in front dropped
+        (:func:`mokg.identity.word_key`), when exactly one model has them. New models are
+        remembered, so two sources naming the same new model meet in one record; a new IRI
+        keeps "+" (``command-r-plus``).
         """
         if hf_id and hf_id.strip("/").lower() in self._by_hf:
             return Match(name, self._by_hf[hf_id.strip("/").lower()], "hf-id")
-        key = normalize(name)
-        if key in self._by_name:
+        if (key := name_key(name)) in self._by_name:
             return Match(name, self._by_name[key], "name")
-        iri = f"{self.base_iri}model/{slugify(name)}"
-        self._by_name[key] = iri
+        found = self._by_words.get(word_key(name, self._organizations), set())
+        if len(found) == 1:
+            return Match(name, next(iter(found)), "words")
+        iri = f"{self.base_iri}model/{slugify(name.replace('+', ' plus '))}"
+        self._remember(name, iri)
         if hf_id:
             self._by_hf[hf_id.strip("/").lower()] = iri
         return Match(name, iri, "new")

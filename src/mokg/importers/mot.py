@@ -28,6 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
+from mokg.identity import contradicts, name_key
 from mokg.importers.base import ImportContext, ImportResult, Match, Problem, normalize, slugify
 from mokg.vocab import MOKG, PREFIXES
 
@@ -675,28 +676,62 @@ def _files(paths: Iterable[Path]) -> list[Path]:
     return sorted(set(found), key=lambda p: p.as_posix())
 
 
+#: Matches from the most certain to the least: of two files that land on one model, the first wins.
+_CERTAINTY = {"hf-id": 0, "name": 1, "words": 2, "new": 3}
+
+
 def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
-    """Read Model Openness Tool model files (or folders of them) into records and claims."""
+    """Read Model Openness Tool model files (or folders of them) into records and claims.
+
+    A file is never merged silently into a model another file gives (the Tool keys models by
+    name; two spellings or a copied file land on one model): the file matched with the most
+    certainty (Hugging Face id, name, words; then the file named after the model, then path
+    order) is imported, each other one reported and left out. So is a file whose name
+    contradicts its file name (each gives a size the other lacks: Qwen2.5-72B-Instruct.yml
+    naming Qwen2.5-32B-Instruct).
+    """
     reader = _Reader(context, load_framework())
-    releases: dict[str, tuple[Path, dict[str, Any]]] = {}
+    releases: list[tuple[Path, dict[str, Any]]] = []
     for path in _files(paths):
         release = reader.load(path)
-        if release is not None:
-            releases[release["name"]] = (path, release)  # the Tool keys models by name: the last file wins
-    by_model: dict[str, tuple[Path, dict[str, Any], Match]] = {}
-    new: set[str] = set()
-    files_per_id = Counter(_hf_id(release.get("huggingface")) for _, release in releases.values())
-    for path, release in sorted(releases.values(), key=lambda item: item[0].as_posix()):
+        if release is None:
+            continue
+        if contradicts(release["name"], path.stem):
+            reader.result.problems.append(
+                Problem(str(path), "release.name", f"{release['name']!r} contradicts the file's name: not imported")
+            )
+            continue
+        releases.append((path, release))
+    files_per_id = Counter(_hf_id(release.get("huggingface")) for _, release in releases)
+    matched: list[tuple[Path, dict[str, Any], Match]] = []
+    for path, release in releases:
         if not _owns_hf_id(release, files_per_id):
             release = {**release, "huggingface": None}
         match = context.match_model(release["name"].strip(), _hf_id(release.get("huggingface")))
-        if match.how == "new":
-            new.add(match.iri)
+        matched.append((path, release, match))
+    created = {match.iri for _, _, match in matched if match.how == "new"}  # met again by name: still new
+    matched = [(p, release, Match(m.source, m.iri, "new") if m.iri in created else m) for p, release, m in matched]
+    by_model: dict[str, tuple[Path, dict[str, Any], Match]] = {}
+
+    def certainty(item: tuple[Path, dict[str, Any], Match]) -> tuple[int, bool, str]:
+        path, release, match = item
+        return _CERTAINTY[match.how], name_key(path.stem) != name_key(release["name"]), path.as_posix()
+
+    for path, release, match in sorted(matched, key=certainty):
+        if match.iri in by_model:
+            reader.result.problems.append(
+                Problem(
+                    str(path),
+                    "release.name",
+                    f"lands on {match.iri}, which {by_model[match.iri][0].name} gives: not merged",
+                )
+            )
+            continue
+        by_model[match.iri] = (path, release, match)
         reader.result.matches.append(match)
-        by_model[match.iri] = (path, release, match)  # two names for one model: the last file wins
     for iri, (path, release, match) in sorted(by_model.items()):
         evaluation = evaluate(release, reader.framework)
-        if iri in new:
+        if iri in created:
             if not release["producer"].strip():
                 reader.result.problems.append(
                     Problem(str(path), "release.producer", "empty: a new model needs the organization that made it")

@@ -117,6 +117,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
+from mokg.identity import contradicts
 from mokg.importers.base import ImportContext, ImportResult, Match, Problem, homepage_key, normalize, slugify
 from mokg.vocab import MOKG, PREFIXES
 
@@ -505,6 +506,9 @@ class _Importer:
         new_ends: set[str] = set()
         kept = []
         for entry in entries:
+            if contradicts(entry.end_name, entry.path.stem):  # Qwen2.5-72B.yaml grading Qwen2.5-32B
+                self.problem(entry.path, "system.endmodelname", "contradicts the file's name: not imported")
+                continue
             entry.end = self.context.match_model(entry.end_name, "/".join(entry.end_hf) if entry.end_hf else None)
             if entry.end.iri in ends:
                 self.problem(entry.path, "system.endmodelname", f"{ends[entry.end.iri]} already grades this model")
