@@ -132,14 +132,26 @@ def test_an_undeclared_term_is_found(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "cls", ["Model", "ModelFamily", "Artifact", "License", "Dataset", "Organization", "OpennessClaim", "Source"]
+    "cls",
+    [
+        "Model",
+        "ModelFamily",
+        "Artifact",
+        "License",
+        "Dataset",
+        "Organization",
+        "Claim",
+        "OpennessClaim",
+        "FactClaim",
+        "Source",
+    ],
 )
 def test_classes_are_aligned_to_a_standard_vocabulary(store: EmbeddedStore, cls: str):
     rows = select(
         store,
         f"""
         SELECT ?target WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
-          mokg:{cls} rdfs:subClassOf|skos:closeMatch|skos:exactMatch ?target .
+          mokg:{cls} rdfs:subClassOf+|skos:closeMatch|skos:exactMatch ?target .
           FILTER(!STRSTARTS(STR(?target), "{MOKG}"))
         }} }}""",
     )

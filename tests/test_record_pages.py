@@ -460,7 +460,7 @@ def test_alpaca_claims_with_their_violations(rendered: Callable[..., Rendered]) 
     # The Index's score (mokg:sourceScore) rides along with the claims in the record, shown apart.
     assert len(articles) == len([c for c in r.record["claims"] if "sourceScore" not in c])
     groups = [h.text for h in claims.find_all("h3")]
-    # The article's two tables (ten cells), then the European Open Source AI Index's grades.
+    # The article's two tables (ten cells and a statement of fact), then the European Open Source AI Index's grades.
     assert groups[:2] == [
         "How Open is Generative AI? Part 2 — table “Alpaca and Vicuna Openness”",
         "How Open is Generative AI? Part 2 — table “LLM Model Openness in a Nutshell”",
@@ -469,7 +469,7 @@ def test_alpaca_claims_with_their_violations(rendered: Callable[..., Rendered]) 
     quoted = [
         c["quotedFrom"] if isinstance(c["quotedFrom"], str) else c["quotedFrom"]["id"] for c in r.record["claims"]
     ]
-    assert quoted.count("https://w3id.org/mokg/source/how-open-is-generative-ai-part-2") == 10
+    assert quoted.count("https://w3id.org/mokg/source/how-open-is-generative-ai-part-2") == 11
     text = claims.text
     assert "Both Vicuna and Alpaca are based on the Llama 2 foundational model." in text
     assert "Both models are constrained by OpenAI’s non-competition clause" in text
@@ -565,6 +565,17 @@ def test_olmo_conforms_without_reasons(rendered: Callable[..., Rendered]) -> Non
     # The Tool's OLMo-7B-hf (the same weights, converted) is this model: its claims are here, not on a second record.
     assert "Model Openness Tool" in r.section("claims").text
     assert len(r.section("components-title").find("tbody").find_all("tr")) == len(r.record["components"])
+
+
+def test_statements_of_fact_are_claims_checked_like_the_others(rendered: Callable[..., Rendered]) -> None:
+    """The article dates Dolly 1.0 to March 2022 (contradicted) and says it was built on GPT-J (right)."""
+    articles = rendered("model", "dolly-v1-6b").section("claims").find_all("article")
+    facts = [a for a in articles if a.find("h4").text == "Statement of fact"]
+    dated = next(a for a in facts if "says it came out in 2022-03" in a.text)
+    assert "has-violation" in dated.classes and "released 2023-03-24" in dated.text
+    based = next(a for a in facts if "says it derives from" in a.text)
+    assert "has-violation" not in based.classes
+    assert based.find(cls="level").links() == {"https://w3id.org/mokg/model/gpt-j-6b": "GPT-J-6B"}
 
 
 def test_a_model_without_claims_says_so(rendered: Callable[..., Rendered]) -> None:

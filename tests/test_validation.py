@@ -45,6 +45,7 @@ RULE_SHAPES = {
     6: f"{SHAPES}FineTuningDataTerms",
     7: f"{SHAPES}OpenSourceAIClaim",
     8: f"{SHAPES}MOFClassClaim",
+    9: f"{SHAPES}FactClaimAgreesWithTheFacts",
 }
 RULE_NUMBERS = sorted(RULE_SHAPES)
 
@@ -94,11 +95,11 @@ def test_fixture_is_a_submission_in_the_data_conventions(rule: int, kind: str):
     assert ("CONFORMS" if kind == "ok" else "VIOLATES") in text.split("@prefix")[0]
     assert "@base" not in text
     assert f"<model/fixture-rule-{rule}-{kind}> a mokg:Model" in text
-    assert f"<claim/fixture-rule-{rule}-{kind}> a mokg:OpennessClaim" in text
+    assert re.search(rf"<claim/fixture-rule-{rule}-{kind}> a mokg:(Openness|Fact)Claim", text)
     assert "prov:wasQuotedFrom <source/how-open-is-generative-ai-part-2>" in text
 
 
-# --- the eight claim rules -----------------------------------------------------------------
+# --- the nine claim rules ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("rule", RULE_NUMBERS)
@@ -271,7 +272,9 @@ def bundled_report() -> Report:
 
 
 def claim_iris(store) -> set[str]:
-    return {row["claim"].value for row in store.query("SELECT ?claim WHERE { ?claim a mokg:OpennessClaim }")}
+    """Every claim: openness claims and fact claims (mokg:Claim's subclasses)."""
+    query = "SELECT ?claim WHERE { ?claim a ?kind VALUES ?kind { mokg:OpennessClaim mokg:FactClaim } }"
+    return {row["claim"].value for row in store.query(query)}
 
 
 def claims_about(store, *slugs: str) -> set[str]:
@@ -321,7 +324,28 @@ KNOWN_PROBLEMS = [
         f"the weights of {BASE}model/llama-2-7b are not public",
         id="llama-2-open-source",
     ),
+    # The article's statements of fact (fact claims, rule 9): Alpaca and Vicuna were fine-tuned from
+    # LLaMA (1), not Llama 2; Dolly 1.0 came out in March 2023, not 2022.
+    pytest.param(f"{CLAIMS}fact/alpaca/base", 9, f"its recorded base is {BASE}model/llama-7b", id="alpaca-base"),
+    pytest.param(f"{CLAIMS}fact/vicuna/base", 9, f"its recorded base is {BASE}model/llama-13b", id="vicuna-base"),
+    pytest.param(f"{CLAIMS}fact/dolly-1/release-date", 9, "2022-03, but it was released 2023-03-24", id="dolly-date"),
 ]
+
+
+def test_the_articles_true_statements_of_fact_conform(bundled_report: Report):
+    """Dolly 1.0 was built on GPT-J, Falcon has 40 and 180 billion parameters: what the article gets right passes."""
+    right = {f"{CLAIMS}fact/dolly-1/base", f"{CLAIMS}fact/falcon-40b/size", f"{CLAIMS}fact/falcon-180b/size"}
+    assert not [f for f in bundled_report.findings if f.focus in right], describe(bundled_report)
+
+
+def test_the_bad_fact_claim_is_wrong_on_each_fact(bundled_report: Report):
+    """Base, training data, licence, date and size are each checked: the bad fixture is wrong on four."""
+    messages = sorted(f.message for f in violations(checked(fixture(9, "bad"))))
+    assert len(messages) == 4, messages
+    assert any(f"derives from {BASE}family/llama," in m for m in messages)
+    assert any("is under http://spdx.org/licenses/Apache-2.0" in m for m in messages)
+    assert any("dates" in m and " 2023, but it was released 2024-04" in m for m in messages)
+    assert any("13000000000 parameters, but it has 6738415616" in m for m in messages)
 
 
 @pytest.mark.parametrize(("claim", "rule", "words"), KNOWN_PROBLEMS)

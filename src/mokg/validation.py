@@ -132,6 +132,10 @@ def _rdflib(term: Term) -> rdflib.term.Identifier:
     return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False)
 
 
+#: The mokg classes of claims: their violations are findings about what a source says, not errors in the data.
+CLAIM_KINDS = frozenset({"OpennessClaim", "FactClaim"})
+
+
 @dataclass(frozen=True)
 class Report:
     """The findings of one validation run; it conforms unless a violation was found.
@@ -148,8 +152,8 @@ class Report:
 
     @property
     def facts_conform(self) -> bool:
-        """No violation except on openness claims, which are evidence to check, not facts."""
-        return not any(f.severity == "Violation" and f.kind != "OpennessClaim" for f in self.findings)
+        """No violation except on claims (openness and fact claims), which are evidence to check, not facts."""
+        return not any(f.severity == "Violation" and f.kind not in CLAIM_KINDS for f in self.findings)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
