@@ -415,3 +415,25 @@ def test_the_imported_samples_are_in_the_bundled_graph(store: EmbeddedStore):
 
 def test_bundled_data_folder_exists():
     assert Path(REPO / "data" / "README.md").is_file()
+
+
+def test_stubs_say_only_what_their_source_says(store: EmbeddedStore):
+    """Issue 15: Falcon-7B was a stub made by the Index with Claire-7B's creator, licence and link; Vicuna
+    v1.5 derived from LLaMA-based Vicuna under a non-commercial licence; Proton's Lumo was a model
+    called "Undisclosed". The seed models are curated now, and an undisclosed name names no model."""
+
+    def one(query: str) -> set[str]:
+        return {row[0].value for row in store.query(query)}
+
+    falcon = f"<{BASE}model/falcon-7b>"
+    assert one(f"SELECT ?o WHERE {{ {falcon} dcterms:creator ?o }}") == {f"{BASE}org/tii"}
+    assert one(f"SELECT ?o WHERE {{ {falcon} dcterms:license ?o }}") == {"http://spdx.org/licenses/Apache-2.0"}
+    assert one(f"SELECT ?o WHERE {{ {falcon} mokg:hasComponent/mokg:location ?o }}") >= {
+        "https://huggingface.co/tiiuae/falcon-7b"
+    }
+    vicuna = f"<{BASE}model/vicuna-13b-v1-5>"
+    assert one(f"SELECT ?o WHERE {{ {vicuna} mokg:finetunedFrom ?o }}") == {f"{BASE}model/llama-2-13b"}
+    assert one(f"SELECT ?o WHERE {{ {vicuna} dcterms:license ?o }}") == {f"{BASE}license/llama-2-community"}
+    placeholders = 'FILTER(LCASE(STR(?l)) IN ("undisclosed", "unknown"))'
+    assert not one(f"SELECT ?m WHERE {{ ?m a mokg:Model ; rdfs:label ?l {placeholders} }}")
+    assert one(f"SELECT ?l WHERE {{ <{BASE}model/lumo-ai> rdfs:label ?l }}") == {"Lumo AI"}

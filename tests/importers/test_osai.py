@@ -318,6 +318,39 @@ def test_swapped_weights_links_do_not_swap_names_the_system_link_confirms(tmp_pa
     ) == {node("model/pythia-6-9b")}
 
 
+def test_an_undisclosed_end_model_is_named_after_the_system(tmp_path, context):
+    """Proton's Lumo: the Index names neither base nor end model ("Undisclosed"); the record is "Lumo AI"."""
+    data = yaml.safe_load((INDEX / "pythia.yaml").read_text(encoding="utf-8"))
+    data["system"].update(name="Lumo AI", basemodelname="Undisclosed", endmodelname="Undisclosed")
+    data["system"].pop("link", None)
+    for block in ("weights_basemodel", "weights_endmodel"):
+        data[block].pop("link", None)
+    (tmp_path / "lumo.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = read([tmp_path / "lumo.yaml"], context)
+    assert [(m.source, m.iri.removeprefix(BASE)) for m in result.matches] == [("Lumo AI", "model/lumo-ai")]
+    assert not any("undisclosed" in path for path in result.files)
+
+
+def test_two_entries_for_one_model_are_reported_not_merged(tmp_path, context):
+    """Two files of the Index that land on one model: the second is reported, its grades not merged."""
+    data = yaml.safe_load((INDEX / "pythia.yaml").read_text(encoding="utf-8"))
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = read([tmp_path], context)
+    assert [(Path(p.path).name, p.key) for p in result.problems] == [("b.yaml", "system.endmodelname")]
+
+
+def test_an_end_model_name_that_contradicts_the_file_is_reported(tmp_path, context):
+    data = yaml.safe_load((INDEX / "pythia.yaml").read_text(encoding="utf-8"))
+    data["system"]["endmodelname"] = "Pythia-12B"
+    (tmp_path / "Pythia-6.9B.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = read([tmp_path], context)
+    assert [(Path(p.path).name, p.message) for p in result.problems] == [
+        ("Pythia-6.9B.yaml", "contradicts the file's name: not imported")
+    ]
+    assert result.files == {}
+
+
 # --- matching ---------------------------------------------------------------------------------------------------
 
 

@@ -66,7 +66,9 @@ The score (:func:`index_score`)
     no score (it could not be reproduced). The Index's files carry no published score.
 
 Models
-    The end model (``system.endmodelname``, else ``system.name``) is the model the Index grades.
+    The end model (``system.endmodelname``, else ``system.name``, also when the end model's name is
+    "undisclosed" or "unknown": Proton's Lumo is "Lumo AI", not a model called Undisclosed) is the
+    model the Index grades.
     It is matched with ``context.match_model(name, hf_id)``, the Hugging Face id taken from
     ``system.link`` (skipped when it names the base model, as some entries link the base; then the
     ``weights_endmodel`` link when its repository is named like the end model). A base model
@@ -459,7 +461,9 @@ class _Importer:
                 continue
             if grade is not None:
                 grades[key] = grade
-        end_name = _text(system.get("endmodelname")) or _text(system["name"])
+        end_name = _text(system.get("endmodelname"))
+        if normalize(end_name.rstrip("?")) in _NO_BASE:  # "Undisclosed": the system is all the Index names
+            end_name = _text(system["name"])
         base_name = _text(system.get("basemodelname"))
         if normalize(base_name.rstrip("?")) in _NO_BASE:
             base_name = ""
