@@ -276,9 +276,17 @@ def measure(models: int, work: Path, args: argparse.Namespace) -> Row:
     deep = f"{BASE}model/synthetic-{models - 1}"
     queries = query_mix(deep, summary["biggest_base"])
     point = point_query(sample[0])
-    # Complete answers from mokg as from its peers: the public row cap (10,000) would cut the
-    # descendants of the biggest base from 100k models on, and the answers could not be compared.
-    env = {"MOKG_ROOT": str(root), "MOKG_QUERY_TIMEOUT": "600", "MOKG_RESULT_CAP": "100000000"}
+    # Complete answers from mokg as from its peers: the public caps (10,000 rows, about 8 MB, a
+    # worker's 768 MB) would cut the descendants of the biggest base from 100k models on (by
+    # rows) and the licences per organization at 1M (by bytes), and the answers could not be
+    # compared. The peers have no such caps.
+    env = {
+        "MOKG_ROOT": str(root),
+        "MOKG_QUERY_TIMEOUT": "600",
+        "MOKG_RESULT_CAP": "100000000",
+        "MOKG_RESULT_MAX_BYTES": "10000000000",
+        "MOKG_WORKER_MEMORY_MB": "8000",
+    }
     started = time.perf_counter()
     with Service(env, args=["--store", str(store), "--no-load", "--workers", "2"], log_level="warning") as mokg:
         row.figures["restart_seconds"] = time.perf_counter() - started
