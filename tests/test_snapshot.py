@@ -11,6 +11,7 @@ from conftest import BASE, TINY_ROOT
 
 from mokg import snapshot
 from mokg.config import Settings
+from mokg.errors import LoadError
 from mokg.graph import load_graph
 from mokg.loader import SourceFile
 from mokg.releases import STORE_DUMPS, make_dumps
@@ -129,6 +130,19 @@ def test_a_graph_written_again_makes_the_journal_stale(journaled, rewrite, tmp_p
     assert not journal.complete
     write_snapshot(store, tmp_path / "snapshot.nq")
     assert (tmp_path / "snapshot.nq").read_bytes() == read_back(store, tmp_path / "engine.nq")
+
+
+def test_a_failed_write_makes_the_journal_stale(tmp_path: Path):
+    """A bad file stops the load after part of it was journaled: that part is not what the store holds."""
+    (tmp_path / "store").mkdir()
+    (tmp_path / "good.ttl").write_text(TURTLE_B, encoding="utf-8")
+    (tmp_path / "bad.ttl").write_text("<http://example.org/s> <http://example.org/p> .\n", encoding="utf-8")
+    files = [SourceFile(tmp_path / name, named(name)) for name in ("good.ttl", "bad.ttl")]
+    with Journal(tmp_path / "store") as journal:
+        store = EmbeddedStore(tmp_path / "store", journal=journal)
+        with pytest.raises(LoadError):
+            store.load(files, BASE)
+        assert not journal.complete
 
 
 def test_a_load_keeps_the_dumps_the_store_gives(tmp_path: Path):

@@ -12,6 +12,7 @@ which file each triple was written.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from abc import ABC, abstractmethod
@@ -239,8 +240,19 @@ class EmbeddedStore(Store):
                 self._store.bulk_extend(quads)
                 self._store.flush()
 
-    def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the store's lock for a write; a write that fails leaves the journal stale (it may hold part of it)."""
         with self._lock:
+            try:
+                yield
+            except BaseException:
+                if self.journal is not None:
+                    self.journal.invalidate()
+                raise
+
+    def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
+        with self._writing():
             if self.journal is not None:
                 self.journal.cleared()
             if self.path is None:
@@ -253,7 +265,7 @@ class EmbeddedStore(Store):
                 self._store.flush()
 
     def replace_graph(self, graph: ox.NamedNode, quads: Sequence[ox.Quad]) -> None:
-        with self._lock:
+        with self._writing():
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             self._store.extend(quads)
@@ -277,7 +289,7 @@ class EmbeddedStore(Store):
         ]
 
     def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
-        with self._lock:
+        with self._writing():
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
             triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
