@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -138,13 +138,14 @@ _BATCH = 200_000
 class Journal:
     """The quads written into a fresh store, sorted as they are written: the store's snapshot, unread.
 
-    :class:`~mokg.store.EmbeddedStore` hands every write to its journal (:meth:`add`): each
-    named graph's statements, as the store holds them: typed literals in the form the store
-    keeps (``"01"^^xsd:integer`` is kept, and dumped, as ``"1"``: :func:`~mokg.store.stored_forms`),
-    blank nodes of parsed input renamed per document, as the store's parser renames them. So
-    the journal's lines are those the store would dump. A named graph written twice, or a
-    whole store replaced, would leave lines the store no longer holds: the journal is then no
-    longer :attr:`complete`, and the snapshot is read back from the store. Its runs live in a
+    :class:`~mokg.store.EmbeddedStore` hands every write to its journal (:meth:`add`,
+    :meth:`tee`, :meth:`keep_file`): each named graph's statements, as the store holds them:
+    typed literals in the form the store keeps (``"01"^^xsd:integer`` is kept, and dumped, as
+    ``"1"``: :func:`~mokg.store.stored_forms`), blank nodes of parsed input renamed per
+    document, as the store's parser renames them. So the journal's lines are those the store
+    would dump. A named graph written twice, a whole store replaced or a write that failed would
+    leave lines the store does not hold: the journal is then no longer :attr:`complete`, and
+    the snapshot is read back from the store. Its runs live in a
     temporary folder under ``folder``, removed by :meth:`close`.
     """
 
@@ -153,6 +154,7 @@ class Journal:
         self._sorter = _LineSorter(self._folder)
         self._graphs: set[ox.NamedNode] = set()
         self._forms: dict[ox.Literal, ox.Literal] = {}
+        self._files: list[tuple[ox.NamedNode, Path]] = []
         self.complete = True
 
     def add(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
@@ -161,15 +163,36 @@ class Journal:
 
     def tee(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         """``quads``, the whole content of ``graph``, passed on as they are written and kept a batch at a time."""
-        if graph in self._graphs:
-            self.complete = False
-        self._graphs.add(graph)
+        self._begin(graph)
         quads = iter(quads)
         while batch := list(itertools.islice(quads, _BATCH)):
             yield from batch
-            if self.complete:
-                self._as_stored(batch)
-                self._sorter.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
+            self._keep(batch)
+
+    def keep_file(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
+        """Keep the N-Triples the store is about to read as the whole content of ``graph`` (the file rewound).
+
+        Copied as they are and parsed only when the snapshot is taken (:meth:`take`): the store
+        reads them with its own parser, which leaves the interpreter to the other rules, where
+        parsing them here would hold it.
+        """
+        self._begin(graph)
+        if self.complete:
+            path = self._folder / f"graph-{len(self._files)}.nt"
+            with path.open("wb") as copy:
+                shutil.copyfileobj(ntriples, copy)
+            self._files.append((graph, path))
+        ntriples.seek(0)
+
+    def _begin(self, graph: ox.NamedNode) -> None:
+        if graph in self._graphs:
+            self.complete = False
+        self._graphs.add(graph)
+
+    def _keep(self, batch: list[ox.Quad]) -> None:
+        if self.complete:
+            self._as_stored(batch)
+            self._sorter.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
 
     def _as_stored(self, batch: list[ox.Quad]) -> None:
         """Give the typed literals of ``batch`` the form the store keeps them in (in place)."""
@@ -194,6 +217,12 @@ class Journal:
     def take(self) -> _LineSorter | None:
         """The journaled lines, once, if they are what the store holds (else ``None``)."""
         sorter, complete = self._sorter, self.complete
+        for graph, path in self._files if complete else ():
+            triples = ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
+            quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+            while batch := list(itertools.islice(quads, _BATCH)):
+                self._keep(batch)
+            path.unlink()
         self.complete = False
         return sorter if complete else None
 

@@ -135,6 +135,8 @@ class Store(ABC):
     def write_graph(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
         """Make the N-Triples read from ``ntriples`` (a binary file at its start) the whole content of ``graph``.
 
+        The file may be read twice (a store's :attr:`journal` copies it first): seekable.
+
         The way derived facts are written: streamed, never a list of Python objects.
         """
 
@@ -292,9 +294,9 @@ class EmbeddedStore(Store):
         with self._writing():
             if self._store.contains_named_graph(graph):
                 self._store.remove_graph(graph)
-            triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
-            quads: Iterator[ox.Quad] = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-            self._store.bulk_extend(self.journal.tee(graph, quads) if self.journal is not None else quads)
+            if self.journal is not None:
+                self.journal.keep_file(graph, ntriples)
+            self._store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def query(
         self,
