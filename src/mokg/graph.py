@@ -151,13 +151,9 @@ def _mark(store: Store, base_iri: str, source_fingerprint: str) -> None:
         ox.Triple(mark, ox.NamedNode(f"{PREFIXES['rdfs']}label"), ox.Literal(f"loaded by mokg {__version__}")),
         ox.Triple(mark, MOKG.sourceFingerprint, ox.Literal(source_fingerprint)),
     ]
-    counted = store.stats()
+    quads, graphs, derived = store.quad_counts()  # the entities per class are the statistics' (recorded)
     size = len(facts) + 3  # and the three counts
-    counts = {
-        "quadCount": counted.quads + size,
-        "derivedQuadCount": counted.derived + size,
-        "graphCount": counted.graphs + 1,
-    }
+    counts = {"quadCount": quads + size, "derivedQuadCount": derived + size, "graphCount": graphs + 1}
     facts += [ox.Triple(mark, MOKG[name], ox.Literal(str(value), datatype=_INTEGER)) for name, value in counts.items()]
     store.replace_graph(mark, [ox.Quad(t.subject, t.predicate, t.object, mark) for t in facts])
 

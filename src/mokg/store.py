@@ -181,10 +181,14 @@ class Store(ABC):
 
     def stats(self) -> Stats:
         """Count quads, graphs and entities per mokg class."""
+        classes = {cls.removeprefix(str(MOKG)): count for cls, count in self.class_counts().items()}
+        return Stats(*self.quad_counts(), classes)
+
+    def quad_counts(self) -> tuple[int, int, int]:
+        """The quads, named graphs and derived quads: :meth:`stats` without the entities per class."""
         per_graph = {row["g"].value: int(row["quads"].value) for row in self.query(_COUNT_QUERY)}
         derived = sum(n for graph, n in per_graph.items() if f"/{DERIVED_GRAPHS}" in graph)
-        classes = {cls.removeprefix(str(MOKG)): count for cls, count in self.class_counts().items()}
-        return Stats(sum(per_graph.values()), len(per_graph), derived, classes)
+        return sum(per_graph.values()), len(per_graph), derived
 
     def class_counts(self) -> dict[str, int]:
         """The distinct entities of each mokg class (by class IRI, in IRI order): VoID's class partitions."""
