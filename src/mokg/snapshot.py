@@ -164,10 +164,7 @@ class Journal:
     def tee(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
         """``quads``, the whole content of ``graph``, passed on as they are written and kept a batch at a time."""
         self._begin(graph)
-        quads = iter(quads)
-        while batch := list(itertools.islice(quads, _BATCH)):
-            yield from batch
-            self._keep(batch)
+        yield from self._kept(quads)
 
     def keep_file(self, graph: ox.NamedNode, ntriples: IO[bytes]) -> None:
         """Keep the N-Triples the store is about to read as the whole content of ``graph`` (the file rewound).
@@ -189,10 +186,14 @@ class Journal:
             self.complete = False
         self._graphs.add(graph)
 
-    def _keep(self, batch: list[ox.Quad]) -> None:
-        if self.complete:
-            self._as_stored(batch)
-            self._sorter.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
+    def _kept(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """``quads`` passed on, each batch kept (while the journal is complete) once it has gone by."""
+        quads = iter(quads)
+        while batch := list(itertools.islice(quads, _BATCH)):
+            yield from batch
+            if self.complete:
+                self._as_stored(batch)
+                self._sorter.write(ox.serialize(batch, format=ox.RdfFormat.N_QUADS))
 
     def _as_stored(self, batch: list[ox.Quad]) -> None:
         """Give the typed literals of ``batch`` the form the store keeps them in (in place)."""
@@ -219,9 +220,7 @@ class Journal:
         sorter, complete = self._sorter, self.complete
         for graph, path in self._files if complete else ():
             triples = ox.parse(path=path, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True)
-            quads = (ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-            while batch := list(itertools.islice(quads, _BATCH)):
-                self._keep(batch)
+            collections.deque(self._kept(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples), maxlen=0)
             path.unlink()
         self.complete = False
         return sorter if complete else None
