@@ -215,6 +215,14 @@ DESCRIPTION = ox.NamedNode(_DCT + "description")
 _HF_NOT_MODELS = {"datasets", "spaces", "papers", "docs", "blog", "collections", "organizations", "models", "tasks"}
 #: Base model names that name no model.
 _NO_BASE = {"", "unknown", "undisclosed", "none", "na", "notapplicable"}
+
+
+def _named(value: object) -> str:
+    """A model name the Index gives, or "" for none: "unknown", "undisclosed?", "N/A"…"""
+    name = _text(value)
+    return "" if normalize(name.rstrip("?")) in _NO_BASE else name
+
+
 #: Licence names (normalized) → licence id in the graph, for wordings that match no id or label.
 _LICENSE_ALIASES = {
     "apache": "Apache-2.0",
@@ -461,12 +469,9 @@ class _Importer:
                 continue
             if grade is not None:
                 grades[key] = grade
-        end_name = _text(system.get("endmodelname"))
-        if normalize(end_name.rstrip("?")) in _NO_BASE:  # "Undisclosed": the system is all the Index names
-            end_name = _text(system["name"])
-        base_name = _text(system.get("basemodelname"))
-        if normalize(base_name.rstrip("?")) in _NO_BASE:
-            base_name = ""
+        # "Undisclosed": the end model is then the system, all the Index names.
+        end_name = _named(system.get("endmodelname")) or _text(system["name"])
+        base_name = _named(system.get("basemodelname"))
         end_weights, base_weights = data.get("weights_endmodel"), data.get("weights_basemodel")
         end_weights_hf = _first_hf(end_weights.get("link")) if isinstance(end_weights, dict) else None
         base_weights_hf = _first_hf(base_weights.get("link")) if isinstance(base_weights, dict) else None
