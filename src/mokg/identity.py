@@ -29,9 +29,11 @@ from dataclasses import dataclass
 from mokg.store import Store
 
 __all__ = [
+    "MODEL_NAMES",
     "DuplicateGroup",
     "candidate_duplicates",
     "contradicts",
+    "hugging_face_key",
     "name_key",
     "organization_words",
     "tokens",
@@ -102,9 +104,18 @@ class DuplicateGroup:
     models: tuple[str, ...]
 
 
-_MODEL_NAMES = """
+#: Each model with each of its names (label, alternative labels) and each of its matches, in order.
+MODEL_NAMES = """
 SELECT ?m ?name ?match WHERE { ?m a mokg:Model . FILTER(isIRI(?m))
-  OPTIONAL { ?m rdfs:label|skos:altLabel ?name } OPTIONAL { ?m skos:exactMatch ?match } }"""
+  OPTIONAL { ?m rdfs:label|skos:altLabel ?name } OPTIONAL { ?m skos:exactMatch ?match } }
+ORDER BY ?m ?name ?match"""
+
+
+def hugging_face_key(iri: str) -> str | None:
+    """The repository a Hugging Face address names, as models are matched by it (``org/name``, lower case)."""
+    return iri.split("huggingface.co/", 1)[1].strip("/").lower() if "huggingface.co/" in iri else None
+
+
 _ORGANIZATION_NAMES = "SELECT ?o ?name WHERE { ?o a mokg:Organization OPTIONAL { ?o rdfs:label|skos:altLabel ?name } }"
 _DIFFERENT = "SELECT ?a ?b WHERE { ?a owl:differentFrom ?b FILTER(isIRI(?a) && isIRI(?b)) }"
 
@@ -127,15 +138,14 @@ def candidate_duplicates(store: Store) -> list[DuplicateGroup]:
     """
     organizations = organization_words(store)
     keys: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_MODEL_NAMES):
+    for row in store.query(MODEL_NAMES):
         model = row["m"].value
         names = [model.rstrip("/").rsplit("/", 1)[-1]] + ([row["name"].value] if row["name"] is not None else [])
         for name in names:
             if key := word_key(name, organizations):
                 keys[f"name: {key}"].add(model)
-        match = row["match"]
-        if match is not None and "huggingface.co/" in match.value:
-            keys[f"hugging face: {match.value.split('huggingface.co/', 1)[1].strip('/').lower()}"].add(model)
+        if row["match"] is not None and (repository := hugging_face_key(row["match"].value)):
+            keys[f"hugging face: {repository}"].add(model)
     different = {frozenset((row["a"].value, row["b"].value)) for row in store.query(_DIFFERENT)}
     groups = []
     for key, models in sorted(keys.items()):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mokg.identity import name_key, organization_words, word_key
+from mokg.identity import MODEL_NAMES, hugging_face_key, name_key, organization_words, word_key
 from mokg.store import Store
 from mokg.vocab import PREFIXES
 
@@ -126,17 +126,12 @@ class ImportContext:
         self._by_name: dict[str, str] = {}
         self._by_words: dict[str, set[str]] = defaultdict(set)
         self._organizations = organization_words(store)
-        rows = store.query(
-            """SELECT ?m ?label ?match WHERE { ?m a mokg:Model .
-                 OPTIONAL { ?m rdfs:label|skos:altLabel ?label } OPTIONAL { ?m skos:exactMatch ?match } }
-               ORDER BY ?m ?label ?match"""
-        )
-        for row in rows:
+        for row in store.query(MODEL_NAMES):
             model = row["m"].value
-            for name in [_last_segment(model), *([row["label"].value] if row["label"] is not None else [])]:
+            for name in [_last_segment(model), *([row["name"].value] if row["name"] is not None else [])]:
                 self._remember(name, model)
-            if row["match"] is not None and "huggingface.co/" in row["match"].value:
-                self._by_hf.setdefault(row["match"].value.split("huggingface.co/", 1)[1].strip("/").lower(), model)
+            if row["match"] is not None and (repository := hugging_face_key(row["match"].value)):
+                self._by_hf.setdefault(repository, model)
 
     def _remember(self, name: str, model: str) -> None:
         if key := name_key(name):
