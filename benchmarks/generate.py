@@ -55,6 +55,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/mokg/"
 SPDX = "http://spdx.org/licenses/"
+MOKG = "https://w3id.org/mokg/ontology#"
 MODELS_PER_FILE = 10_000
 MAX_DEPTH = 8  # longest derivation chain
 POOL = 32  # recent models kept per base and depth, to derive from
@@ -132,7 +133,7 @@ REAL_FINETUNING = ("alpaca-data", "databricks-dolly-15k", "oasst1", "ultrachat-2
                    "gpt4all-prompt-generations")  # fmt: skip
 DATA_LICENCES = (("spdx:CC-BY-4.0", 20), ("spdx:ODC-By-1.0", 10), ("spdx:Apache-2.0", 15), ("spdx:MIT", 10),
                  ("spdx:CC-BY-SA-4.0", 5), ("spdx:CDLA-Permissive-2.0", 3), ("spdx:CC-BY-NC-4.0", 12),
-                 ("spdx:CC-BY-NC-SA-4.0", 5), ("<license/undisclosed>", 8), ("<license/no-licence-stated>", 7),
+                 ("spdx:CC-BY-NC-SA-4.0", 5), ("mokg:NoAssertion", 8), ("mokg:NoLicense", 7),
                  ("<license/per-subset>", 3), ("<license/synthetic-data-research-terms>", 2))  # fmt: skip
 RELICENCES = ("spdx:Apache-2.0", "spdx:MIT", "spdx:CC-BY-4.0", "spdx:CC-BY-NC-4.0", "<license/openrail>")
 CODE_LICENCES = ("spdx:Apache-2.0", "spdx:MIT", "spdx:GPL-3.0-only")
@@ -186,10 +187,19 @@ HOIGA_ROWS = (("Model (weights)", WEIGHTS), ("Pre-training Dataset", PRETRAINING
 class Licence(NamedTuple):
     """What the claim shapes need of a licence."""
 
-    term: str  # Turtle term: spdx:MIT, <license/llama-2-community>
+    term: str  # Turtle term: spdx:MIT, <license/llama-2-community>, or a licence status: mokg:NoAssertion
     ceiling: int  # highest level a component under it can claim (mokg:levelCeiling)
     osi: bool  # OSI-approved: fits code
     open_data: bool  # open data licence: fits data, weights and documents
+
+    @property
+    def is_status(self) -> bool:
+        """A licence status (no licence known, or none): stated with mokg:licenseStatus, never claimed as a licence."""
+        return self.term.startswith("mokg:")
+
+    def pair(self) -> str:
+        """The predicate and object stating it: ``dcterms:license spdx:MIT``, ``mokg:licenseStatus mokg:NoLicense``."""
+        return f"{'mokg:licenseStatus' if self.is_status else 'dcterms:license'} {self.term}"
 
     @property
     def open(self) -> bool:
@@ -299,6 +309,8 @@ def term(iri: str) -> str:
     """An absolute IRI as the data files write it: ``spdx:X`` or ``<relative/to/base>``."""
     if iri.startswith(SPDX):
         return f"spdx:{iri[len(SPDX) :]}"
+    if iri.startswith(MOKG):
+        return f"mokg:{iri[len(MOKG) :]}"
     return f"<{iri.removeprefix(BASE)}>"
 
 
@@ -317,9 +329,10 @@ def read_facts() -> tuple[dict[str, Licence], dict[str, DataSet], set[str]]:
     prefixes = "PREFIX mokg: <https://w3id.org/mokg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
     licences = {}
     for row in store.query(
-        prefixes + "SELECT ?l ?osi ?open ?category ?own WHERE { ?l a mokg:License ; mokg:osiApproved ?osi ; "
+        prefixes + "SELECT ?l ?osi ?open ?category ?own WHERE { { ?l a mokg:License ; mokg:osiApproved ?osi ; "
         "mokg:openData ?open ; mokg:licenseCategory/mokg:levelCeiling ?category . "
-        "OPTIONAL { ?l mokg:levelCeiling ?own } } ORDER BY ?l ?category ?own"
+        "OPTIONAL { ?l mokg:levelCeiling ?own } } UNION { ?l a mokg:LicenseStatus ; mokg:levelCeiling ?category "
+        "BIND(false AS ?osi) BIND(false AS ?open) } } ORDER BY ?l ?category ?own"
     ):
         key = term(row["l"].value)
         ceiling = min(int((row["own"] or row["category"]).value), licences[key].ceiling if key in licences else 4)
@@ -327,7 +340,8 @@ def read_facts() -> tuple[dict[str, Licence], dict[str, DataSet], set[str]]:
     datasets = {}
     for row in store.query(
         prefixes + "SELECT ?d ?l ?a ?page (GROUP_CONCAT(STR(?t)) AS ?terms) WHERE { ?d a mokg:Dataset ; "
-        "dcterms:license ?l ; mokg:availability ?a . OPTIONAL { ?d <http://www.w3.org/ns/dcat#landingPage> ?page } "
+        "dcterms:license|mokg:licenseStatus ?l ; mokg:availability ?a . "
+        "OPTIONAL { ?d <http://www.w3.org/ns/dcat#landingPage> ?page } "
         "OPTIONAL { ?d mokg:subjectToTerms ?t } } GROUP BY ?d ?l ?a ?page ORDER BY ?d ?l ?a ?page"
     ):
         licence = licences[term(row["l"].value)]
@@ -387,7 +401,7 @@ def write_datasets(
     result = []
     for k in range(count):
         licence = licences[rng.choices(names, weights)[0]]
-        if licence.term == "<license/undisclosed>" and rng.random() < 0.7:
+        if licence.term == "mokg:NoAssertion" and rng.random() < 0.7:
             availability = NOT_PUBLIC
         else:
             options = ("mokg:DirectDownload", "mokg:Clickthrough", "mokg:Registration")
@@ -399,7 +413,7 @@ def write_datasets(
                  f'dcterms:description "A synthetic {what} for mokg benchmarks."@en',
                  f"dcterms:creator {org(int(orgs * rng.random() ** 2))}",
                  f'dcterms:issued "{DATES[rng.randrange(len(DATES) - 400)]}"^^xsd:date',
-                 f"dcterms:license {licence.term}", f"mokg:availability {availability}"]  # fmt: skip
+                 licence.pair(), f"mokg:availability {availability}"]  # fmt: skip
         ceiling = licence.ceiling
         if page:
             pairs.append(f"dcat:landingPage {page}")
@@ -579,7 +593,7 @@ def write_model(out: TurtleFile, model: Model) -> None:
         label, description = f"Synthetic {i} ({KINDS[model.kind][2]})", f"A synthetic {KINDS[model.kind][2]} of {of}."
     pairs = ["a mokg:Model", f'rdfs:label "{label}"@en', f'dcterms:description "{description}"@en',
              f"dcterms:creator {model.creator}", f'dcterms:issued "{DATES[node.day - FIRST_DAY]}"^^xsd:date',
-             f"mokg:parameterCount {SIZES[node.size]}", f"dcterms:license {node.licence.term}",
+             f"mokg:parameterCount {SIZES[node.size]}", node.licence.pair(),
              f"skos:exactMatch <https://huggingface.co/{model.repo}>"]  # fmt: skip
     if model.family:
         pairs += [f"mokg:family {model.family}", 'mokg:architecture "decoder-only transformer"@en']
@@ -599,7 +613,7 @@ def write_model(out: TurtleFile, model: Model) -> None:
         pairs = ["a mokg:Artifact", f'rdfs:label "{label} {what}"@en', f"mokg:componentType {component.type}",
                  f"mokg:availability {component.availability}"]  # fmt: skip
         if component.licence:
-            pairs.append(f"dcterms:license {component.licence.term}")
+            pairs.append(component.licence.pair())
         if component.location:
             pairs.append(f"mokg:location {component.location}")
         pairs += [f"mokg:includesDataset {d}" for d in component.datasets]
@@ -663,7 +677,11 @@ def claim_pairs(
         ]
         default, motivation = grade, f"Synthetic grade of the {row} of {of}."
     elif source == SOURCES[1]:  # Model Openness Tool: the licence it applies
-        extra = [f"mokg:claimedLicense {component.licence.term}"] if component and component.licence else []
+        extra = (
+            [f"mokg:claimedLicense {component.licence.term}"]
+            if component and component.licence and not component.licence.is_status
+            else []
+        )
         default = "Not applicable" if level == NA else PREF_LABELS[level]
         motivation = f"Model Openness Tool (synthetic): the {row} of {of}."
     else:  # How Open is Generative AI? Part 2

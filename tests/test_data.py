@@ -172,7 +172,10 @@ def test_dataset_is_present_with_creator_and_licence(store: EmbeddedStore, slug:
     assert store.query(
         f"ASK {{ {dataset} a mokg:Dataset ; rdfs:label ?l ; dcterms:creator ?o . ?o a mokg:Organization }}"
     )
-    assert store.query(f"ASK {{ {dataset} dcterms:license ?l . ?l a mokg:License }}")
+    assert store.query(
+        f"ASK {{ {{ {dataset} dcterms:license ?l . ?l a mokg:License }} "
+        f"UNION {{ {dataset} mokg:licenseStatus ?s . ?s a mokg:LicenseStatus }} }}"
+    )
 
 
 @pytest.mark.parametrize("slug", OPENAI_OUTPUT_DATASETS)

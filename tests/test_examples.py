@@ -120,7 +120,8 @@ def test_mistral_descendants_and_inherited_restrictions(store) -> None:
     assert not {name for name in models(found, "descendant") if "llama" in name or "vicuna" in name}
     zephyr = [row for row in found if row["descendant"] == f"{MODEL}zephyr-7b-beta"]
     licences = {row["licence"].removeprefix(f"{BASE}license/") for row in zephyr}
-    assert {"openai-terms-of-use", "undisclosed"} <= licences
+    # Mistral's pre-training data have no licence anyone knows: the status NoAssertion restricts, as a licence would.
+    assert {"openai-terms-of-use", "https://w3id.org/mokg/ontology#NoAssertion"} <= licences
     # The path follows mokg:nextStep back to Mistral's undisclosed pre-training data.
     assert "Zephyr-7B-beta ← Mistral 7B ← Mistral AI pre-training data" in {row["path"] for row in zephyr}
     assert "Zephyr-7B-beta ← UltraChat 200k" in {row["path"] for row in zephyr}

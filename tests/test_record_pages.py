@@ -440,7 +440,7 @@ def test_alpaca_inherited_restrictions_with_their_path(rendered: Callable[..., R
     assert llama.find(cls="via").text == "via LLaMA 7B"
     assert llama.find(cls="via").links() == {LLAMA_7B: "LLaMA 7B"}
     # Two steps: mokg:nextStep followed through the record.
-    undisclosed = by_licence["Undisclosed terms"]
+    undisclosed = by_licence["Licence unknown"]  # a licence status: no licence is known
     assert undisclosed.find(cls="via").text == "via LLaMA 7B → LLaMA pre-training data"
     assert list(undisclosed.find(cls="via").links()) == [
         LLAMA_7B,
@@ -769,3 +769,25 @@ def test_stylesheet_is_self_contained() -> None:
     assert "http" not in css
     for selector in (".release-banner", ".status-open", ".status-restricted", ".severity-violation", ".has-violation"):
         assert selector in css
+
+
+# --------------------------------------------------------------------------------------------
+# Merged sources: how each was matched; absence is not a licence
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_merged_record_says_how_each_source_entry_was_matched(rendered: Callable[..., Rendered]) -> None:
+    r = rendered("model", "olmo-7b")
+    rows = r.section("matches-title").find("tbody").find_all("tr")
+    cells = {tuple(cell.text for cell in row.children if isinstance(cell, Element)) for row in rows}
+    assert ("Model Openness Tool", "OLMo-7B-hf.yml", "OLMo-7B-hf", "By its words") in cells
+    assert len(rows) == len(r.record["sourceMatches"])
+
+
+def test_a_licence_status_shows_with_the_source_words(rendered: Callable[..., Rendered]) -> None:
+    """A component whose source named no licence shows "Licence unknown" and the source's words, not a licence."""
+    r = rendered("model", "biomedgpt")
+    row = r.section("components-title").find("tr", id="datasets")
+    text = row.text
+    assert "Licence unknown" in text and "the source says “pubmed”" in text
+    assert not [href for href in row.links() if "/license/" in href]

@@ -80,22 +80,23 @@ def derived_from(store: Store) -> Iterator[str]:
 # Rule 20: inherited restrictions
 # --------------------------------------------------------------------------------------------
 
-#: Licences that restrict: allowed level below 4 (their own ceiling, else their category's).
+#: Licences and licence statuses that restrict: allowed level below 4 (their own ceiling, else
+#: their category's). A status (no licence known, or none) restricts as its ceiling says.
 RESTRICTIVE = """
 SELECT DISTINCT ?licence WHERE {
-  ?licence mokg:licenseCategory/mokg:levelCeiling ?categoryCeiling .
+  { ?licence mokg:licenseCategory/mokg:levelCeiling ?categoryCeiling } UNION { ?licence a mokg:LicenseStatus }
   OPTIONAL { ?licence mokg:levelCeiling ?ownCeiling }
   FILTER(isIRI(?licence) && COALESCE(?ownCeiling, ?categoryCeiling) < 4)
 }"""
 WEIGHTS = """
 SELECT ?carrier ?licence WHERE {
   ?carrier mokg:hasComponent ?weights .
-  ?weights mokg:componentType mokg:ModelParametersFinal ; dcterms:license ?licence .
+  ?weights mokg:componentType mokg:ModelParametersFinal ; dcterms:license|mokg:licenseStatus ?licence .
 }"""
 DATA = """
 SELECT ?model ?carrier ?licence WHERE {
   ?model mokg:trainedOn|mokg:finetunedOn ?carrier .
-  ?carrier dcterms:license|mokg:subjectToTerms ?licence .
+  ?carrier dcterms:license|mokg:subjectToTerms|mokg:licenseStatus ?licence .
   FILTER(isIRI(?model) && isIRI(?carrier))
 }"""
 
@@ -114,7 +115,8 @@ def inherited_restrictions(store: Store) -> Iterator[str]:
     """Rule 20: the restrictions every model inherits, with the path that carries each.
 
     A licence restricts when it allows less than level 4 (its own ``mokg:levelCeiling``, else
-    its category's). A model inherits the licence of a base model's weights, carried by that
+    its category's); so does a licence status (``mokg:licenseStatus``: no licence known, or
+    none), by its own ceiling. A model inherits the licence of a base model's weights, carried by that
     base; the licence and terms of a dataset it was trained or fine-tuned on, carried by that
     dataset; and every restriction its base inherits, carried by the base, with
     ``mokg:nextStep`` pointing to the base's own restriction node, so the whole path can be

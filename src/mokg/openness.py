@@ -119,15 +119,17 @@ def _or(left: bool | None, right: bool | None) -> bool | None:
 # --------------------------------------------------------------------------------------------
 
 #: Each recorded component with an availability, its own type and its licence's openness: one
-#: row per licence, one with none when it has no licence the status can read.
+#: row per licence, one with none when it has no licence the status can read (then with its
+#: licence status, if it states one).
 COMPONENTS = """
-SELECT ?model ?component ?type ?availability ?osi ?openData WHERE {
+SELECT ?model ?component ?type ?availability ?osi ?openData ?licenceStatus WHERE {
   ?model mokg:hasComponent ?component .
   ?component mokg:componentType ?type ; mokg:availability ?availability .
   OPTIONAL {
     ?component dcterms:license ?licence .
     ?licence mokg:osiApproved ?osi ; mokg:openData ?openData .
   }
+  OPTIONAL { ?component mokg:licenseStatus ?licenceStatus }
 }"""
 #: The MOF component types (with a class and a content type) and the types that refine them.
 MOF_TYPES = """
@@ -147,13 +149,19 @@ _STATUS = {
 _PUBLIC = {f"<{M}DirectDownload>", f"<{M}Clickthrough>"}
 
 
-def _rank(availability: str, licence: tuple[ox.Term, ox.Term] | None, content: str) -> int | None:
-    """How open one recorded component is for one content type (5 open … 1 not public); ``None`` on an error."""
+def _rank(availability: str, licence: tuple[ox.Term, ox.Term] | None, content: str, status: str) -> int | None:
+    """How open one recorded component is for one content type (5 open … 1 not public); ``None`` on an error.
+
+    A public component with no licence is unlicensed, unless its licence status says no licence
+    is known (``mokg:NoAssertion``): no rights can be assumed, so it is restricted.
+    """
     public = availability in _PUBLIC
     if availability == f"<{M}NotPubliclyAvailable>":
         return _NOT_PUBLIC
     if licence is None:
-        return _UNLICENSED if public else _NOT_PUBLIC
+        if not public:
+            return _NOT_PUBLIC
+        return _RESTRICTED if status == f"<{M}NoAssertion>" else _UNLICENSED
     osi, open_data = licence
     is_open = _or(_ebv(osi), _ebv(open_data))
     fits = _ebv(osi) if content == f"<{M}Code>" else _ebv(open_data)
@@ -173,10 +181,11 @@ def component_status(store: Store) -> Iterator[str]:
 
     A recorded component is open when it is public (direct download or click-through) under an
     OSI-approved or open-data licence; conditional when that licence is not designed for its
-    content type; restricted when public or gated under another licence; unlicensed when public
-    without one; not public when not released. Refinements count for the MOF component they
-    refine. A MOF component with no record (or none with an availability) gets no assessment:
-    it is missing, which rules 40 and 60, records and pages read from the absence.
+    content type; restricted when public or gated under another licence, or public with no licence
+    known (``mokg:NoAssertion``); unlicensed when public without one; not public when not released.
+    Refinements count for the MOF component they refine. A MOF component with no record (or none
+    with an availability) gets no assessment: it is missing, which rules 40 and 60, records and
+    pages read from the absence.
     """
     mof_of: dict[str, list[tuple[str, str]]] = defaultdict(list)  # type → (MOF type, content type)
     for row in store.query(MOF_TYPES):
@@ -190,7 +199,7 @@ def component_status(store: Store) -> Iterator[str]:
         availability = str(row["availability"])
         licence = (row["osi"], row["openData"]) if row["osi"] is not None else None
         for mof_type, content in mof_of.get(str(row["type"]), ()):
-            rank = _rank(availability, licence, content)
+            rank = _rank(availability, licence, content, str(row["licenceStatus"]))
             if rank is not None and rank < worst.get((model, mof_type), 6):
                 worst[(model, mof_type)] = rank
     kind = f"{RDF_TYPE} <{M}ComponentAssessment>"

@@ -144,6 +144,7 @@ WHERE {
     UNION { $entity mokg:inheritsRestriction/mokg:nextStep* ?s }
     UNION { $entity mokg:componentAssessment ?s }
     UNION { ?s mokg:disagreementAbout $entity }
+    UNION { ?s mokg:matchedRecord $entity }
   }
   ?s ?p ?o .
   OPTIONAL {
@@ -172,7 +173,7 @@ def load_context(root: Path) -> dict[str, object]:
 
 
 #: The context's terms the record frame embeds with ``@embed: @always`` (and ``@omitDefault``).
-FRAME_TERMS = ("components", "claims", "disagreements")
+FRAME_TERMS = ("components", "claims", "disagreements", "sourceMatches")
 
 
 def framed(triples: Sequence[ox.Triple], iri: str, context: dict[str, object], context_url: str) -> dict:

@@ -11,9 +11,10 @@
 - its training, fine-tuning and evaluation data sets as ``dataset_DatasetPackage``
   (``dataset_datasetAvailability`` from ``mokg:availability``);
 - creators as ``Organization``; licences as ``simplelicensing_LicenseExpression`` (SPDX ids),
-  ``expandedlicensing_CustomLicense`` (other licences, with their mokg record), or the
-  individuals ``NoAssertionLicense`` (terms undisclosed or per subset) and ``NoneLicense``
-  (published without any licence);
+  ``expandedlicensing_CustomLicense`` (other licences, with their mokg record), or, for a
+  licence status or the licence that says terms vary per subset, the individuals
+  ``NoAssertionLicense`` (``mokg:NoAssertion``, per subset) and ``NoneLicense``
+  (``mokg:NoLicense``: published without any licence);
 - ``Relationship`` elements: ``hasDeclaredLicense`` and ``hasConcludedLicense`` (NOASSERTION:
   mokg records declared licences, it does not conclude others) for every package,
   ``trainedOn`` (pre-training and fine-tuning data), ``testedOn`` (evaluation data) and
@@ -59,8 +60,9 @@ SPDX_MEDIA_TYPE = "application/spdx3+json"
 _SPDX_LICENSES = "http://spdx.org/licenses/"
 _NO_ASSERTION = "expandedlicensing_NoAssertionLicense"
 _NONE = "expandedlicensing_NoneLicense"
-#: mokg's marker licences that are statements about licensing, not licences.
-_MARKER_LICENSES = {"undisclosed": _NO_ASSERTION, "per-subset": _NO_ASSERTION, "no-licence-stated": _NONE}
+#: mokg's licence statuses (absence is not a licence), and the licence that says only that terms vary.
+_STATUSES = {f"{MOKG}NoAssertion": _NO_ASSERTION, f"{MOKG}NoLicense": _NONE}
+_MARKER_LICENSES = {"per-subset": _NO_ASSERTION}
 _AVAILABILITY = {
     f"{MOKG}DirectDownload": "directDownload",
     f"{MOKG}Clickthrough": "clickthrough",
@@ -232,6 +234,7 @@ class _Builder:
 
     def _licenses(self, package: str, facts: _Facts) -> None:
         licenses = [self.license(iri, facts.label(iri)) for iri in facts.iris(f"{_DCTERMS}license")]
+        licenses += [_STATUSES[iri] for iri in facts.iris(f"{MOKG}licenseStatus") if iri in _STATUSES]
         self.relate(package, "hasDeclaredLicense", licenses or [_NO_ASSERTION])
         self.relate(package, "hasConcludedLicense", [_NO_ASSERTION], "mokg records declared licences only.")
 

@@ -103,7 +103,6 @@ LICENCES = [
     ("creativeml-openrail-m", f"{BASE}license/creativeml-openrail-m", None, 3),
     ("bigscience-bloom-rail-1.0", f"{BASE}license/bigscience-bloom-rail-1.0", None, 3),
     ("deepfloyd-if-license", f"{BASE}license/deepfloyd-if-license", "licenses/deepfloyd-if-license.ttl", 2),
-    ("unknown", f"{BASE}license/undisclosed", None, 1),
 ]
 
 
@@ -120,6 +119,21 @@ def test_licence_ids(store, tmp_path, hub_id, iri, file, level) -> None:
     assert value(result, claim, m("motivation")).value == f"Hugging Face model card declares license: {hub_id}"
     licence_files = sorted(path for path in result.files if path.startswith("licenses/"))
     assert licence_files == ([file] if file else [])
+
+
+def test_an_unknown_licence_is_a_licence_status_not_a_licence(store, tmp_path) -> None:
+    """``license: unknown`` names no licence: the status NoAssertion, the card's word kept, no claimed licence."""
+    card(tmp_path, "acme/licensed", "license: unknown")
+    result = run(store, tmp_path)
+    assert result.problems == []
+    for subject in ("model/licensed", "model/licensed#weights"):
+        assert not objects(result, subject, ox.NamedNode(DCT + "license"))
+        assert value(result, subject, m("licenseStatus")) == m("NoAssertion")
+        assert value(result, subject, m("licenseStatement")).value == "unknown"
+    claim = claim_of(result, "licensed")
+    assert not objects(result, claim, m("claimedLicense"))
+    assert value(result, claim, m("opennessLevel")) == m("Level1")
+    assert not [path for path in result.files if path.startswith("licenses/")]
 
 
 def test_licence_facts(store, tmp_path) -> None:
@@ -363,7 +377,8 @@ def test_unknown_base_becomes_a_minimal_record(cards) -> None:
         "https://huggingface.co/someorg/unknown-base"
     )
     assert value(cards, base, ox.NamedNode(DCT + "creator")) == node("org/someorg")
-    assert value(cards, base, ox.NamedNode(DCT + "license")) == node("license/undisclosed")
+    assert not objects(cards, base, ox.NamedNode(DCT + "license"))
+    assert value(cards, base, m("licenseStatus")) == m("NoAssertion")
     assert value(cards, f"{base}#weights", m("componentType")) == m("ModelParametersFinal")
     # No claim: the card of the base model was not read.
     assert f"claims/{SOURCE_SLUG}/unknown-base.ttl" not in cards.files
@@ -388,7 +403,7 @@ def test_datasets_matched_by_landing_page_or_created(cards) -> None:
     assert value(cards, dataset, ox.NamedNode("http://www.w3.org/ns/dcat#landingPage")) == node(
         "https://huggingface.co/datasets/acme/new-instructions"
     )
-    assert value(cards, dataset, ox.NamedNode(DCT + "license")) == node("license/undisclosed")
+    assert value(cards, dataset, m("licenseStatus")) == m("NoAssertion")
     assert value(cards, dataset, m("availability")) == m("DirectDownload")
     assert value(cards, dataset, ox.NamedNode(DCT + "creator")) == node("org/acme")
     # An id without an org part that matches nothing is named, not lost.

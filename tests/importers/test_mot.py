@@ -339,11 +339,78 @@ def test_new_model_gets_a_record(imported):
     assert objects(imported, facts, f"{model}#architecture", f"{MOKG}location") == {
         "https://example.org/tiny/architecture"
     }
-    assert objects(imported, facts, f"{model}#training-code", "http://purl.org/dc/terms/license") == {
-        f"{BASE}license/no-licence-stated"
-    }
+    # Listed without a licence ("unlicensed"): no licence, the status NoLicense (SPDX NONE).
+    assert objects(imported, facts, f"{model}#training-code", "http://purl.org/dc/terms/license") == set()
+    assert objects(imported, facts, f"{model}#training-code", f"{MOKG}licenseStatus") == {f"{MOKG}NoLicense"}
     org = triples(imported, "organizations/zyzzyva-test-lab.ttl")
     assert (f"{BASE}org/zyzzyva-test-lab", "http://www.w3.org/2000/01/rdf-schema#label", "Zyzzyva Test Lab") in org
+
+
+@pytest.mark.parametrize(
+    ("slug", "file", "entry", "method"),
+    [
+        ("pythia-12b", "pythia.yml", "Pythia (twelve billion)", "MatchByHuggingFaceId"),
+        ("olmo-7b", "olmo.yml", "OLMo 7B", "MatchByName"),
+        ("tiny-open-model-1b", "tiny-open-model.yml", "Tiny Open Model 1B", "MatchNew"),
+    ],
+)
+def test_each_merged_record_says_how_its_file_was_matched(imported, slug, file, entry, method):
+    node = f"{BASE}claim/model-openness-tool/{slug}/match"
+    claims = f"claims/model-openness-tool/{slug}.ttl"
+    assert objects(imported, claims, node, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type") == {f"{MOKG}SourceMatch"}
+    assert objects(imported, claims, node, f"{MOKG}matchedRecord") == {f"{BASE}model/{slug}"}
+    assert objects(imported, claims, node, f"{MOKG}matchMethod") == {f"{MOKG}{method}"}
+    assert objects(imported, claims, node, f"{MOKG}sourceFile") == {file}
+    assert objects(imported, claims, node, f"{MOKG}sourceEntry") == {entry}
+    assert objects(imported, claims, node, "http://www.w3.org/ns/prov#wasQuotedFrom") == {
+        f"{BASE}source/model-openness-tool"
+    }
+
+
+def test_words_that_name_no_licence_are_a_status_not_a_licence(store, tmp_path):
+    """The Tool's free-text "licences" become a licence status with the Tool's words, never a licence record.
+
+    "Component not included" also says the component was not released.
+    """
+    (tmp_path / "Placeholder-1B.yml").write_text(
+        """framework: {name: Model Openness Framework, version: '1.0', date: '2024-12-15'}
+release:
+  name: Placeholder-1B
+  version: 1B
+  date: '2024-06-13'
+  type: language
+  architecture: transformer decoder
+  origin: ''
+  producer: Zyzzyva Test Lab
+  contact: ''
+  license: {distribution: {name: Purposely left ambiguous}}
+  components:
+    - {name: Model parameters (Final), description: '', license: Purposely left ambiguous}
+    - {name: Datasets, description: '', license: Component not included}
+    - {name: Research paper, description: '', license: 'Unknown (Apache-2.0?)'}
+    - {name: Model card, description: '', license: Apache-2.0}
+"""
+    )
+    result = read([tmp_path], ImportContext(store, BASE))
+    assert result.problems == []
+    model, facts = f"{BASE}model/placeholder-1b", "models/placeholder-1b.ttl"
+    assert not [path for path in result.files if path.startswith("licenses/")], "no licence record for absence"
+    expected = {
+        model: "Purposely left ambiguous",
+        f"{model}#weights": "Purposely left ambiguous",
+        f"{model}#datasets": "Component not included",
+        f"{model}#paper": "Unknown (Apache-2.0?)",
+    }
+    for subject, words in expected.items():
+        assert objects(result, facts, subject, "http://purl.org/dc/terms/license") == set()
+        assert objects(result, facts, subject, f"{MOKG}licenseStatus") == {f"{MOKG}NoAssertion"}
+        assert objects(result, facts, subject, f"{MOKG}licenseStatement") == {words}
+    assert objects(result, facts, f"{model}#datasets", f"{MOKG}availability") == {f"{MOKG}NotPubliclyAvailable"}
+    assert objects(result, facts, f"{model}#weights", f"{MOKG}availability") == {f"{MOKG}DirectDownload"}
+    assert objects(result, facts, f"{model}#model-card", "http://purl.org/dc/terms/license") == {f"{SPDX}Apache-2.0"}
+    claims = "claims/model-openness-tool/placeholder-1b.ttl"
+    claimed = {o for s, p, o in triples(result, claims) if p == f"{MOKG}claimedLicense"}
+    assert claimed == {f"{SPDX}Apache-2.0"}, "a claim names a licence only when the Tool's words name one"
 
 
 def test_claims_of_a_new_model(imported):
@@ -435,7 +502,8 @@ def test_shared_hugging_face_id_does_not_merge_models(imported):
     model = f"{BASE}model/zyzzyva-other-2b"
     assert objects(imported, facts, model, "http://www.w3.org/2004/02/skos/core#exactMatch") == set()
     assert objects(imported, facts, model, "http://purl.org/dc/terms/issued") == {"2025-01"}
-    assert objects(imported, facts, model, "http://purl.org/dc/terms/license") == {f"{BASE}license/undisclosed"}
+    assert objects(imported, facts, model, "http://purl.org/dc/terms/license") == set()
+    assert objects(imported, facts, model, f"{MOKG}licenseStatus") == {f"{MOKG}NoAssertion"}
     # No weights listed: the record still has its one weights artifact, not publicly available.
     assert objects(imported, facts, f"{model}#weights", f"{MOKG}availability") == {f"{MOKG}NotPubliclyAvailable"}
 

@@ -55,12 +55,26 @@ def result(context):
     return read([INDEX], context)
 
 
+def groups(result, model_slug: str) -> dict[str, list[ox.Triple]]:
+    """The triples of the claims file of one Index entry, by subject."""
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for t in result.files[f"claims/osai-index/{model_slug}.ttl"]:
+        by_subject.setdefault(t.subject.value, []).append(t)
+    return by_subject
+
+
+def is_match(group: list[ox.Triple]) -> bool:
+    return any(t.predicate == term("matchedRecord") for t in group)
+
+
+def matches(result, model_slug: str) -> dict[str, list[ox.Triple]]:
+    """How the entry's models were matched (mokg:SourceMatch), by the node's last segment (match, match-base)."""
+    return {s.rsplit("/", 1)[-1]: g for s, g in groups(result, model_slug).items() if is_match(g)}
+
+
 def claims(result, model_slug: str) -> dict[str, list[ox.Triple]]:
     """The claims of one Index entry, by sourceRow (the dimension key)."""
-    triples = result.files[f"claims/osai-index/{model_slug}.ttl"]
-    by_claim: dict[str, list[ox.Triple]] = {}
-    for t in triples:
-        by_claim.setdefault(t.subject.value, []).append(t)
+    by_claim = {s: g for s, g in groups(result, model_slug).items() if not is_match(g)}
     rows = {}
     for subject, group in by_claim.items():
         row = [t.object.value for t in group if t.predicate == term("sourceRow")]
@@ -271,11 +285,14 @@ def test_a_new_end_model_is_finetuned_from_its_new_base_model(result):
     }
     # its Hugging Face owner, EleutherAI, is an organization of the graph
     assert objects(record, base, ox.NamedNode("http://purl.org/dc/terms/creator")) == {node("org/eleutherai")}
-    assert objects(record, base, ox.NamedNode("http://purl.org/dc/terms/license")) == {node("license/not-recorded")}
-    # the marker stays off the weights: it would cap the claims about the base and every model derived from it
+    # the Index names no base model's licence: a status, not a licence
+    assert not objects(record, base, ox.NamedNode("http://purl.org/dc/terms/license"))
+    assert objects(record, base, term("licenseStatus")) == {term("NoAssertion")}
+    # nothing stays on the weights: a status would cap the claims about the base and every model derived from it
     weights = node("model/pythia-6-9b#weights")
     assert objects(record, weights, term("availability")) == {term("DirectDownload")}
     assert not objects(record, weights, ox.NamedNode("http://purl.org/dc/terms/license"))
+    assert not objects(record, weights, term("licenseStatus"))
     weights = claims(result, "pythia-chat-base-7b")["weights_basemodel"]
     assert value(weights, "aboutModel") == base
     assert value(claims(result, "pythia-chat-base-7b")["weights_endmodel"], "aboutModel") == end
@@ -316,6 +333,32 @@ def test_swapped_weights_links_do_not_swap_names_the_system_link_confirms(tmp_pa
     assert objects(
         result.files["models/pythia-chat-base-7b.ttl"], node("model/pythia-chat-base-7b"), term("finetunedFrom")
     ) == {node("model/pythia-6-9b")}
+
+
+def test_a_base_stub_states_only_what_the_index_says(tmp_path, context):
+    """A base model without a Hugging Face id: no developer (the end model's is a guess), no licence, a status.
+
+    Claire-7B's OpenLLM-France is not Falcon-7B's developer; "undisclosed" names no licence.
+    """
+    data = yaml.safe_load((INDEX / "pythia.yaml").read_text(encoding="utf-8"))
+    data["system"].update(name="Zyzzyva Chat", basemodelname="Zyzzyva Base 3B", endmodelname="Zyzzyva Chat 3B")
+    data["system"].update(endmodellicense="undisclosed")
+    data["system"].pop("link", None)
+    for block in ("weights_basemodel", "weights_endmodel"):
+        data[block].pop("link", None)
+    (tmp_path / "stub.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    result = read([tmp_path / "stub.yaml"], context)
+    base, end = node("model/zyzzyva-base-3b"), node("model/zyzzyva-chat-3b")
+    stub = result.files["models/zyzzyva-base-3b.ttl"]
+    assert not objects(stub, base, ox.NamedNode("http://purl.org/dc/terms/creator"))
+    assert objects(stub, base, term("licenseStatus")) == {term("NoAssertion")}
+    assert not objects(stub, base, term("licenseStatement")), "the Index said nothing of the base's licence"
+    record = result.files["models/zyzzyva-chat-3b.ttl"]
+    assert objects(record, end, ox.NamedNode("http://purl.org/dc/terms/creator")), "the entry's organization"
+    assert not objects(record, end, ox.NamedNode("http://purl.org/dc/terms/license"))
+    assert objects(record, end, term("licenseStatus")) == {term("NoAssertion")}
+    assert objects(record, end, term("licenseStatement")) == {ox.Literal("undisclosed", language="en")}
+    assert not [path for path in result.files if path.startswith("licenses/")]
 
 
 def test_an_undisclosed_end_model_is_named_after_the_system(tmp_path, context):
@@ -365,6 +408,24 @@ def test_an_existing_model_matched_by_hugging_face_id_gets_claims_only(result):
     assert "models/dolly-v2-12b.ttl" not in result.files
     assert not any(path.startswith("organizations/ai2") for path in result.files)
     assert len([k for k in claims(result, "olmo-7b") if k != "score"]) == 11
+
+
+def test_each_merged_record_says_how_its_entry_was_matched(result):
+    """The end model (and a base it names) of each entry, with the entry's file, its name and the method."""
+    expected = {
+        ("olmo-7b", "match"): ("model/olmo-7b", "OLMo-7B", "MatchByHuggingFaceId"),
+        ("dolly-v2-12b", "match"): ("model/dolly-v2-12b", "Dolly-V2-12B", "MatchByHuggingFaceId"),
+        ("dolly-v2-12b", "match-base"): ("model/pythia-12b", "Pythia-12B", "MatchByName"),
+        ("pythia-chat-base-7b", "match"): ("model/pythia-chat-base-7b", "Pythia-Chat-Base-7B", "MatchNew"),
+        ("pythia-chat-base-7b", "match-base"): ("model/pythia-6-9b", "Pythia-6.9B", "MatchNew"),
+    }
+    for (slug, fragment), (model, entry, method) in expected.items():
+        group = matches(result, slug)[fragment]
+        assert value(group, "matchedRecord") == node(model)
+        assert value(group, "matchMethod") == term(method)
+        assert value(group, "sourceEntry").value == entry
+        assert value(group, "sourceFile").value.endswith((".yaml", ".yml"))
+        assert [t.object for t in group if t.predicate.value.endswith("#wasQuotedFrom")] == [node("source/osai-index")]
 
 
 def test_organizations_are_matched_by_label_slug_or_homepage_else_created(result):

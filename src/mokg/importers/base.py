@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from mokg.identity import MODEL_NAMES, hugging_face_key, name_key, organization_words, word_key
 from mokg.store import Store
-from mokg.vocab import PREFIXES
+from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
     "GENERATED_MARK",
@@ -35,6 +35,7 @@ __all__ = [
     "ImportResult",
     "Match",
     "Problem",
+    "match_record",
     "normalize",
     "slugify",
     "turtle",
@@ -71,6 +72,30 @@ class Match:
     source: str
     iri: str
     how: str
+
+
+#: How an entry was matched (:attr:`Match.how`) → the concept of ``mokg:MatchMethodScheme`` naming it.
+MATCH_METHODS = {"hf-id": "MatchByHuggingFaceId", "name": "MatchByName", "words": "MatchByWords", "new": "MatchNew"}
+
+
+def match_record(match: Match, node: ox.NamedNode, source: ox.NamedNode, file: str, own: set[str]) -> list[ox.Triple]:
+    """How one entry of a source was matched to the record it merged into: a ``mokg:SourceMatch`` at ``node``.
+
+    Kept with the import's claims, so that every merged record says which file of which source
+    landed on it, under which name, and how it was matched (Hugging Face id, name, words, or a
+    new record): a reader can check each merge, and a wrong one is found from the record. A
+    record the source itself made (``own``: :meth:`ImportContext.records_from`) is new: the
+    entry made it, whichever way a later import met it again.
+    """
+    how = "new" if match.iri in own else match.how
+    return [
+        ox.Triple(node, ox.NamedNode(f"{PREFIXES['rdf']}type"), MOKG.SourceMatch),
+        ox.Triple(node, MOKG.matchedRecord, ox.NamedNode(match.iri)),
+        ox.Triple(node, MOKG.matchMethod, MOKG[MATCH_METHODS[how]]),
+        ox.Triple(node, MOKG.sourceEntry, ox.Literal(match.source)),
+        ox.Triple(node, MOKG.sourceFile, ox.Literal(file)),
+        ox.Triple(node, ox.NamedNode(f"{PREFIXES['prov']}wasQuotedFrom"), source),
+    ]
 
 
 @dataclass
@@ -205,6 +230,15 @@ class ImportContext:
         return _name_index(
             (row["l"].value, name) for row in rows for name in (row["name"].value, _last_segment(row["l"].value))
         )
+
+    def records_from(self, source: ox.NamedNode) -> set[str]:
+        """The models whose record a source made (``dcterms:source``): met again, an entry matches its own record.
+
+        An import matching its own earlier records reports them as new (:func:`match_record`),
+        so that importing the same files again writes the same files.
+        """
+        rows = self.store.query(f"SELECT ?m WHERE {{ ?m a mokg:Model ; dcterms:source {source} }}")
+        return {row["m"].value for row in rows}
 
     def exists(self, iri: str) -> bool:
         """Whether the graph already describes ``iri``."""

@@ -53,13 +53,15 @@ Mapping
   ``<http://spdx.org/licenses/{SPDX-id}>`` (exact SPDX casing), with a ``licenses/{SPDX-id}.ttl``
   record written when the store lacks it; a Hub-specific id becomes a mokg licence
   ``<license/{id}>`` (``llama2`` → the curated ``llama-2-community``, ``bigscience-bloom-rail-1.0``
-  → the curated record, ``unknown`` → ``<license/undisclosed>``, the others are written when
+  → the curated record, the others are written when
   missing); ``other`` needs ``license_name`` and becomes ``<license/{slug of license_name}>``
   (``license_link`` as ``foaf:homepage``, resolved against the repository when relative),
-  a ``mokg:ProprietaryLicense`` with all four booleans false unless the store already knows it.
+  a ``mokg:ProprietaryLicense`` with all four booleans false unless the store already knows it;
+  ``unknown`` names no licence: the licence status ``mokg:NoAssertion`` (with the card's word in
+  ``mokg:licenseStatement``), and the claim names no ``mokg:claimedLicense``.
   **A missing or unknown licence id is a Problem and the card is skipped**: the claim is about
   the licence, and a new model record without a licence would fail the shapes (and
-  ``<license/undisclosed>`` would be a false fact: the card does declare terms).
+  ``mokg:NoAssertion`` would be a false fact: the card does declare terms).
 - The claim: one ``mokg:OpennessClaim`` per card about the weights, ``mokg:claimedLicense`` the
   licence, level = the licence's ceiling (its own ``mokg:levelCeiling`` or its category's:
   permissive, copyleft, open data → Level 4; RAIL, community, terms of service, mixed → Level 3;
@@ -80,10 +82,10 @@ Mapping
 - ``base_model`` (string or list) → ``mokg:adapterOf`` / ``mokg:quantizedFrom`` /
   ``mokg:mergedFrom`` / ``mokg:finetunedFrom`` (relation as above) to the matched model; an
   unknown base that has no card in the same import becomes a minimal model record (its Hub id, its
-  org, weights at its Hub page, ``<license/undisclosed>`` since its terms were not imported).
+  org, weights at its Hub page, licence status ``mokg:NoAssertion`` since its terms were not imported).
 - ``datasets`` → ``mokg:finetunedOn`` for a model with a base model, else ``mokg:trainedOn``: a
   dataset is matched by ``dcat:landingPage <https://huggingface.co/datasets/{id}>``, else a minimal
-  dataset record is written (``<license/undisclosed>``, ``mokg:DirectDownload``, creator = the org
+  dataset record is written (licence status ``mokg:NoAssertion``, ``mokg:DirectDownload``, creator = the org
   part of the id); an id without an org part that matches nothing cannot get a creator and is named
   in the model's description instead.
 - ``language`` → ``dcterms:language`` literals; ``pipeline_tag`` and ``tags`` → ``dcterms:subject``
@@ -104,7 +106,7 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from mokg.importers.base import ImportContext, ImportResult, Match, Problem, normalize, slugify
+from mokg.importers.base import ImportContext, ImportResult, Match, Problem, match_record, normalize, slugify
 
 __all__ = ["HUB_LICENSES", "SOURCE_SLUG", "read"]
 
@@ -542,7 +544,7 @@ HUB_LICENSES: dict[str, tuple[str, Licence | None]] = {
     "llama3.2": ("llama-3.2-community", None),
     "llama3.3": ("llama-3.3-community", None),
     "gemma": ("gemma-terms", None),
-    "unknown": ("undisclosed", None),
+    "unknown": ("status:NoAssertion", None),
 }
 
 _CATEGORY_CEILING = {
@@ -575,6 +577,13 @@ def _m(local: str) -> ox.NamedNode:
 
 def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
+
+
+def _licensed(node: str, licence: str) -> list[tuple[str, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+    """``dcterms:license``, or ``mokg:licenseStatus`` with the card's word when it named no licence (``unknown``)."""
+    if licence.startswith(_MOKG):
+        return [(node, _m("licenseStatus"), _iri(licence)), (node, _m("licenseStatement"), _en("unknown"))]
+    return [(node, LICENSE, _iri(licence))]
 
 
 def _bool(value: bool) -> ox.Literal:
@@ -698,6 +707,7 @@ class _Importer:
         self.source = f"{self.base}source/{SOURCE_SLUG}"
         self.new_models: dict[str, str] = {}  # IRI → Hub id, models this run writes records for
         self.written: set[str] = set()  # IRIs of licences, orgs and datasets this run writes
+        self.own = context.records_from(_iri(self.source))  # models an earlier import of cards made
         self.models_hf: dict[str, set[str]] = {}
         for row in context.store.query("SELECT ?m ?match WHERE { ?m a mokg:Model ; skos:exactMatch ?match }"):
             match = row["match"].value
@@ -748,6 +758,8 @@ class _Importer:
             self.problem(card, "license", f"unknown licence id '{ids[0]}' in {card.shown}:license; card skipped")
             return None
         tail, facts = HUB_LICENSES[hub_id]
+        if tail.startswith("status:"):  # "unknown" names no licence: a licence status (absence is not a licence)
+            return f"{_MOKG}{tail.removeprefix('status:')}", f"license: {ids[0]}"
         if tail.startswith("spdx:"):
             spdx_id = tail.removeprefix("spdx:")
             iri, file = f"{_SPDX}{spdx_id}", f"licenses/{spdx_id}.ttl"
@@ -895,7 +907,7 @@ class _Importer:
                 ),
             ),
             (iri, CREATOR, _iri(self.org(org))),
-            (iri, LICENSE, _iri(f"{self.base}license/undisclosed")),
+            (iri, _m("licenseStatus"), _m("NoAssertion")),
             (iri, _m("availability"), _m("DirectDownload")),
             (iri, _iri(_DCAT + "landingPage"), _iri(f"{HUB}datasets/{hf_id}")),
         )
@@ -966,10 +978,13 @@ class _Importer:
             (claim, _m("opennessLevel"), _m(f"Level{level}")),
             (claim, _m("levelLabel"), _en(self.levels[level])),
             (claim, _m("motivation"), _en(f"Hugging Face model card declares {wording}")),
-            (claim, _m("claimedLicense"), _iri(licence)),
+            *(((claim, _m("claimedLicense"), _iri(licence)),) if not licence.startswith(_MOKG) else ()),
             (claim, _iri(_PROV + "wasQuotedFrom"), _iri(self.source)),
             (claim, _iri(_RDFS + "seeAlso"), _iri(f"{HUB}{card.hf_id}")),
         )
+        node = _iri(f"{self.base}claim/{SOURCE_SLUG}/{slug}/match")
+        record = match_record(found, node, _iri(self.source), card.shown, self.own)
+        self.result.add(f"claims/{SOURCE_SLUG}/{slug}.ttl", record)
         if self.new_models.get(found.iri) == card.hf_id.lower():
             self.model_record(card, found.iri, label or card.name, licence, availability)
 
@@ -982,7 +997,7 @@ class _Importer:
             (model, TYPE, _m("Model")),
             (model, LABEL, _en(label)),
             (model, CREATOR, _iri(self.org(card.org))),
-            (model, LICENSE, _iri(licence)),
+            *_licensed(model, licence),
             (model, _iri(_SKOS + "exactMatch"), _iri(page)),
             (model, _iri(_DCT + "source"), _iri(self.source)),
             (model, _m("hasComponent"), _iri(weights)),
@@ -990,13 +1005,13 @@ class _Importer:
             (weights, TYPE, _m("Artifact")),
             (weights, LABEL, _en(f"{label} weights")),
             (weights, _m("componentType"), _m("ModelParametersFinal")),
-            (weights, LICENSE, _iri(licence)),
+            *_licensed(weights, licence),
             (weights, _m("location"), _iri(page)),
             (weights, _m("availability"), _m(availability)),
             (model_card, TYPE, _m("Artifact")),
             (model_card, LABEL, _en(f"{label} model card")),
             (model_card, _m("componentType"), _m("ModelCard")),
-            (model_card, LICENSE, _iri(licence)),
+            *_licensed(model_card, licence),
             (model_card, _m("location"), _iri(page)),
             (model_card, _m("availability"), _m("DirectDownload")),
         ]
@@ -1053,7 +1068,6 @@ class _Importer:
         org, name = hf_id.split("/", 1)
         page = f"{HUB}{hf_id}"
         weights = f"{model}#weights"
-        undisclosed = _iri(f"{self.base}license/undisclosed")
         self.add(
             f"models/{model.removeprefix(f'{self.base}model/')}.ttl",
             (model, TYPE, _m("Model")),
@@ -1067,7 +1081,7 @@ class _Importer:
                 ),
             ),
             (model, CREATOR, _iri(self.org(org))),
-            (model, LICENSE, undisclosed),
+            (model, _m("licenseStatus"), _m("NoAssertion")),
             (model, _iri(_SKOS + "exactMatch"), _iri(page)),
             (model, _iri(_DCT + "source"), _iri(self.source)),
             (model, _m("hasComponent"), _iri(weights)),
@@ -1075,7 +1089,7 @@ class _Importer:
             (weights, LABEL, _en(f"{name} weights")),
             (weights, DESCRIPTION, _en("Published on the Hugging Face Hub; licence and access terms not imported.")),
             (weights, _m("componentType"), _m("ModelParametersFinal")),
-            (weights, LICENSE, undisclosed),
+            (weights, _m("licenseStatus"), _m("NoAssertion")),
             (weights, _m("location"), _iri(page)),
             (weights, _m("availability"), _m("DirectDownload")),
         )
@@ -1127,7 +1141,7 @@ class _Importer:
                 _en("Results reported in the model card's model-index: " + "; ".join(lines) + "."),
             ),
             (results_iri, _m("componentType"), _m("EvaluationResults")),
-            (results_iri, LICENSE, _iri(licence)),
+            *_licensed(results_iri, licence),
             (results_iri, _m("location"), _iri(page)),
             (results_iri, _m("availability"), _m("DirectDownload")),
             *((model, _m("evaluatedOn"), _iri(dataset)) for dataset in sorted(datasets)),

@@ -29,7 +29,8 @@ import pyoxigraph as ox
 import yaml
 
 from mokg.identity import contradicts, name_key
-from mokg.importers.base import ImportContext, ImportResult, Match, Problem, normalize, slugify
+from mokg.importers.base import ImportContext, ImportResult, Match, Problem, match_record, normalize, slugify
+from mokg.importers.licensing import Licensing, licensing, not_included
 from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
@@ -319,7 +320,7 @@ class _Reader:
         for value, local in LEVELS.items():
             for row in context.store.query(f"SELECT ?label WHERE {{ mokg:{local} skos:prefLabel ?label }}"):
                 self.level_labels[value] = row["label"].value
-        self.licence_iris: dict[str, ox.NamedNode] = {}
+        self.licensings: dict[str, Licensing] = {}
         self.spdx_slugs = {slugify(i): i for i in sorted(framework.licenses, reverse=True)}
         self.spdx_names = {
             normalize(str(entry["name"])): i for i, entry in sorted(framework.licenses.items()) if entry.get("name")
@@ -327,14 +328,16 @@ class _Reader:
 
     # -- licences and organizations ------------------------------------------------------------
 
-    def licence(self, name: str) -> ox.NamedNode:
-        """The licence record a licence string names: the graph's own, else a new mokg licence.
+    def licence(self, name: str) -> Licensing:
+        """What a licence string says: the licence it names (the graph's own, else a new mokg licence), or a status.
 
         A spelling of an id or name of the Tool's licence table ("apache-2.0", "Apache license 2.0")
         names that licence here, although the Tool's exact match does not count it as open; other
-        names are matched against the graph's licence ids, labels and alternative labels.
+        names are matched against the graph's licence ids, labels and alternative labels. Words
+        that name no licence ("Component not included", "Purposely left ambiguous") are a licence
+        status with the Tool's words (:mod:`mokg.importers.licensing`), never a licence record.
         """
-        if name not in self.licence_iris:
+        if name not in self.licensings:
             slug = slugify(name)
             spdx_id = (
                 name
@@ -351,10 +354,13 @@ class _Reader:
                     self.result.add(file, self._licence_record(ox.NamedNode(iri), spdx_id, spdx_id))
             elif normalize(name) in self.licence_names:
                 iri = self.licence_names[normalize(name)]
+            elif (absent := licensing(name)) is not None:
+                self.licensings[name] = absent
+                return absent
             elif not self.context.exists(iri) and f"licenses/{slug}.ttl" not in self.result.files:
                 self.result.add(f"licenses/{slug}.ttl", self._licence_record(ox.NamedNode(iri), name, slug))
-            self.licence_iris[name] = ox.NamedNode(iri)
-        return self.licence_iris[name]
+            self.licensings[name] = Licensing(licence=ox.NamedNode(iri))
+        return self.licensings[name]
 
     def _licence_record(self, iri: ox.NamedNode, name: str, slug: str) -> list[ox.Triple]:
         entry = self.framework.licenses.get(name, {})
@@ -509,12 +515,12 @@ class _Reader:
         if weights.licence is not None:
             model_licence = self.licence(weights.licence)
         elif weights.status == UNLICENSED_STATUS:
-            model_licence = ox.NamedNode(f"{self.base}license/no-licence-stated")
+            model_licence = Licensing(status=MOKG.NoLicense)
         elif distribution:
             model_licence = self.licence(distribution)
         else:
-            model_licence = ox.NamedNode(f"{self.base}license/undisclosed")
-        triples.append(ox.Triple(model, LICENSE, model_licence))
+            model_licence = Licensing(status=MOKG.NoAssertion)
+        triples += model_licence.triples(model)
         for status in evaluation.components.values():
             type_local, fragment = COMPONENT_TYPES[status.component.name]
             if status.status == MISSING and status.component.name != WEIGHTS:
@@ -535,11 +541,14 @@ class _Reader:
                     ),
                 ]
                 continue
-            triples.append(ox.Triple(artifact, MOKG.availability, MOKG.DirectDownload))
+            # A component the Tool lists with "Component not included" for its licence was not released.
+            released = status.licence is None or not not_included(status.licence)
+            availability = MOKG.DirectDownload if released else MOKG.NotPubliclyAvailable
+            triples.append(ox.Triple(artifact, MOKG.availability, availability))
             if status.licence is not None:
-                triples.append(ox.Triple(artifact, LICENSE, self.licence(status.licence)))
+                triples += self.licence(status.licence).triples(artifact)
             else:
-                triples.append(ox.Triple(artifact, LICENSE, ox.NamedNode(f"{self.base}license/no-licence-stated")))
+                triples += Licensing(status=MOKG.NoLicense).triples(artifact)
             if _is_url(status.entry.get("component_path")):
                 triples.append(ox.Triple(artifact, MOKG.location, ox.NamedNode(status.entry["component_path"].strip())))
             elif hf and status.component.name in ON_HUGGING_FACE:  # the weights and their card are in the repository
@@ -573,8 +582,8 @@ class _Reader:
                 ox.Triple(node, MOKG.levelLabel, _text(self.level_labels[level])),
                 ox.Triple(node, MOKG.motivation, _text(self.motivation(status))),
             ]
-            if status.licence is not None:
-                triples.append(ox.Triple(node, MOKG.claimedLicense, self.licence(status.licence)))
+            if status.licence is not None and (claimed := self.licence(status.licence).licence) is not None:
+                triples.append(ox.Triple(node, MOKG.claimedLicense, claimed))
         if evaluation.mof_class:
             node = claim("mof-class")
             shares = ", ".join(f"Class {'I' * c} {evaluation.percent(c)} %" for c in (3, 2, 1))
@@ -729,6 +738,7 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
             continue
         by_model[match.iri] = (path, release, match)
         reader.result.matches.append(match)
+    own = context.records_from(reader.source)
     for iri, (path, release, match) in sorted(by_model.items()):
         evaluation = evaluate(release, reader.framework)
         if iri in created:
@@ -739,6 +749,10 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
                 continue
             reader.model(path, release, match, evaluation)
         reader.claims(match, evaluation)
+        slug = iri.rsplit("/", 1)[-1]
+        node = ox.NamedNode(f"{reader.base}claim/{SOURCE_SLUG}/{slug}/match")
+        record = match_record(match, node, reader.source, path.name, own)
+        reader.result.add(f"claims/{SOURCE_SLUG}/{slug}.ttl", record)
     if reader.result.files:
         reader.source_record()
     return reader.result

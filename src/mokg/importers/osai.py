@@ -93,15 +93,17 @@ Models
     only when the entry names a distinct base model (else no fine-tuning stage is known) —, and
     ``#paper``, ``#model-card``, ``#data-card`` when graded open or partial with a link. An
     organization with several links is a collaboration: matched by its name only. A new base model
-    gets a smaller record (label, creator, licence "not recorded", weights without a licence, so that
-    the marker caps no claim). Its creator is the organization of its Hugging Face owner when that
-    differs from the end model's (found among the Index's other entries, then in the graph, else
-    created), else the entry's organization.
+    gets a smaller record with only what the Index says of it: label, licence status
+    ``mokg:NoAssertion`` (the Index names no base model's licence), weights without a licence or
+    status (which would cap every claim), and a creator only when its Hugging Face id names the
+    owner (the organization of that owner: found among the Index's other entries, then in the
+    graph, else created). The end model's organization is not the base's developer.
 
     Licences: a licence name that is (or is an alias of) the id or label of a licence in the
-    graph becomes that licence; "undisclosed" is ``<license/undisclosed>``; no licence or
-    "unknown" is ``<license/not-recorded>``; any other name becomes a licence record of its own,
-    conservatively proprietary with all four booleans false, for a curator to complete.
+    graph becomes that licence; words that name no licence ("unknown", "undisclosed", none at
+    all) are a licence status (:mod:`mokg.importers.licensing`); any other name becomes a licence
+    record of its own, conservatively proprietary with all four booleans false, for a curator to
+    complete.
 
 For a model that already exists (matched by Hugging Face id or name), no facts are written,
 only the claims and the score.
@@ -120,7 +122,17 @@ import pyoxigraph as ox
 import yaml
 
 from mokg.identity import contradicts
-from mokg.importers.base import ImportContext, ImportResult, Match, Problem, homepage_key, normalize, slugify
+from mokg.importers.base import (
+    ImportContext,
+    ImportResult,
+    Match,
+    Problem,
+    homepage_key,
+    match_record,
+    normalize,
+    slugify,
+)
+from mokg.importers.licensing import Licensing, licensing
 from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
@@ -231,9 +243,7 @@ _LICENSE_ALIASES = {
     "mitlicense": "MIT",
     "llamalicenseagreement": "llama-license",
     "llama2communitylicense": "llama-2-community",
-    "undisclosed": "undisclosed",
 }
-NOT_RECORDED = "not-recorded"
 
 
 # --- dimensions and score --------------------------------------------------------------------------------------
@@ -537,12 +547,16 @@ class _Importer:
                 elif entry.base.how == "new" and entry.base.iri not in new_ends:
                     new_bases.add(entry.base.iri)
         created = new_ends | new_bases
+        own = self.context.records_from(self.source)
         for entry in kept:
-            for match in (entry.end, entry.base):
+            slug = entry.end.iri.rsplit("/", 1)[-1]
+            for match, fragment in ((entry.end, "match"), (entry.base, "match-base")):
                 if match is not None:  # a model first met in this import is new, however it was met again
-                    self.result.matches.append(
-                        Match(match.source, match.iri, "new" if match.iri in created else match.how)
-                    )
+                    match = Match(match.source, match.iri, "new" if match.iri in created else match.how)
+                    self.result.matches.append(match)
+                    node = ox.NamedNode(f"{self.base}claim/{SOURCE_SLUG}/{slug}/{fragment}")
+                    record = match_record(match, node, self.source, entry.path.name, own)
+                    self.result.add(f"claims/{SOURCE_SLUG}/{slug}.ttl", record)
             if entry.end.iri in new_ends:
                 self.model_record(entry)
             if entry.base is not None and entry.base.iri in new_bases:
@@ -606,35 +620,31 @@ class _Importer:
     def _organization_of(self, org: dict) -> ox.NamedNode:
         return self.organization(_text(org["name"]), org.get("link"), _text(org.get("notes")))
 
-    def license(self, name: str) -> ox.NamedNode:
-        """The licence a name in the Index means: one in the graph, a marker, or a new conservative record."""
-        key = normalize(name)
-        if key in ("", "unknown", "none", "na"):
-            key, name = normalize(NOT_RECORDED), ""
-        key = normalize(_LICENSE_ALIASES.get(key, key))
+    def license(self, name: str) -> Licensing:
+        """What a licence name in the Index says: a licence of the graph, a new conservative record, or a status.
+
+        Words that name no licence ("unknown", "undisclosed", "Purposely left ambiguous") are a
+        licence status with the Index's words (:mod:`mokg.importers.licensing`); no name at all
+        is ``mokg:NoAssertion`` with no words: the Index states nothing.
+        """
+        key = normalize(_LICENSE_ALIASES.get(normalize(name), name))
         if key in self._licenses:
-            return ox.NamedNode(self._licenses[key])
-        slug = NOT_RECORDED if not name else slugify(name)
+            return Licensing(licence=ox.NamedNode(self._licenses[key]))
+        if (absent := licensing(name)) is not None:
+            return absent
+        slug = slugify(name)
         iri = f"{self.base}license/{slug}"
         self._licenses[key] = self._licenses[normalize(slug)] = iri
         node = ox.NamedNode(iri)
-        if name:
-            label = name
-            description = (
-                f"The licence the European Open Source AI Index names “{name}”. Its terms are not recorded in "
-                "mokg yet: conservatively a proprietary licence allowing nothing until a curator completes it."
-            )
-        else:
-            label = "Licence not recorded"
-            description = (
-                "Marker for a model that an imported source names without stating its licence: mokg has not "
-                "recorded it yet. No rights can be assumed."
-            )
+        description = (
+            f"The licence the European Open Source AI Index names “{name}”. Its terms are not recorded in "
+            "mokg yet: conservatively a proprietary licence allowing nothing until a curator completes it."
+        )
         self.result.add(
             f"licenses/{slug}.ttl",
             [
                 ox.Triple(node, RDF_TYPE, MOKG.License),
-                ox.Triple(node, LABEL, _en(label)),
+                ox.Triple(node, LABEL, _en(name)),
                 ox.Triple(node, DESCRIPTION, _en(description)),
                 ox.Triple(node, MOKG.licenseId, ox.Literal(slug)),
                 ox.Triple(node, MOKG.licenseCategory, MOKG.ProprietaryLicense),
@@ -645,12 +655,19 @@ class _Importer:
                 ox.Triple(node, ox.NamedNode(_DCT + "source"), self.source),
             ],
         )
-        return node
+        return Licensing(licence=node)
 
-    def base_creator(self, entry: _Entry, org: ox.NamedNode) -> ox.NamedNode:
+    def base_creator(self, entry: _Entry) -> ox.NamedNode | None:
+        """The developer of the entry's base model, when the Index says who it is: the owner of its Hugging Face id.
+
+        An entry whose base model has no Hugging Face id says nothing of its developer: the end
+        model's organization would be a guess (Claire-7B's OpenLLM-France is not Falcon-7B's TII).
+        """
         owner = entry.base_owner
-        if not owner or (entry.end_hf and owner.lower() == entry.end_hf[0].lower()):
-            return org
+        if not owner:
+            return None
+        if entry.end_hf and owner.lower() == entry.end_hf[0].lower():
+            return self._organization_of(entry.data["org"])
         if owner.lower() in self._owner_orgs:
             return self._organization_of(self._owner_orgs[owner.lower()])
         return self.organization(owner, f"https://huggingface.co/{owner}")
@@ -666,7 +683,7 @@ class _Importer:
             ox.Triple(model, RDF_TYPE, MOKG.Model),
             ox.Triple(model, LABEL, _en(entry.end_name)),
             ox.Triple(model, ox.NamedNode(_DCT + "creator"), org),
-            ox.Triple(model, ox.NamedNode(_DCT + "license"), licence),
+            *licence.triples(model),
             ox.Triple(model, ox.NamedNode(_DCT + "source"), self.source),
         ]
         description = _text(system.get("notes"))
@@ -704,14 +721,14 @@ class _Importer:
         data = entry.data
         model = ox.NamedNode(entry.base.iri)
         slug = entry.base.iri.rsplit("/", 1)[-1]
-        org = self._organization_of(data["org"])
-        licence = self.license("")
+        licence = Licensing(status=MOKG.NoAssertion)  # the Index states no licence of a base model
+        creator = self.base_creator(entry)
         triples = [
             ox.Triple(model, RDF_TYPE, MOKG.Model),
             ox.Triple(model, LABEL, _en(entry.base_name)),
-            ox.Triple(model, ox.NamedNode(_DCT + "creator"), self.base_creator(entry, org)),
-            ox.Triple(model, ox.NamedNode(_DCT + "license"), licence),
+            *licence.triples(model),
             ox.Triple(model, ox.NamedNode(_DCT + "source"), self.source),
+            *([ox.Triple(model, ox.NamedNode(_DCT + "creator"), creator)] if creator else []),
             ox.Triple(
                 model,
                 DESCRIPTION,
@@ -733,7 +750,7 @@ class _Importer:
         self.result.add(f"models/{slug}.ttl", triples)
 
     def weights(
-        self, model: ox.NamedNode, label: str, grade: str | None, licence: ox.NamedNode, block: Any, hf: str | None
+        self, model: ox.NamedNode, label: str, grade: str | None, licence: Licensing, block: Any, hf: str | None
     ) -> list[ox.Triple]:
         node = ox.NamedNode(f"{model.value}#weights")
         availability = {"open": "DirectDownload", "partial": "Registration"}.get(grade or "", "NotPubliclyAvailable")
@@ -744,10 +761,10 @@ class _Importer:
             ox.Triple(node, MOKG.componentType, MOKG.ModelParametersFinal),
             ox.Triple(node, MOKG.availability, MOKG[availability]),
         ]
-        if not licence.value.endswith(f"/license/{NOT_RECORDED}"):
-            # The weights' licence, when the Index names it. An unknown one is left out of the artifact: the
-            # marker would cap every claim about the model and the models derived from it (rule 5).
-            triples.append(ox.Triple(node, ox.NamedNode(_DCT + "license"), licence))
+        if licence.licence is not None or licence.statement:
+            # What the Index says of the weights' licence. When it says nothing, nothing is said of the weights:
+            # a status there would cap every claim about the model and the models derived from it (rule 5).
+            triples += licence.triples(node)
         if availability != "NotPubliclyAvailable":
             links = _links(block.get("link")) if isinstance(block, dict) else []
             hf_links = [link for link in links if _hf_repo(link)]

@@ -693,6 +693,7 @@ def _compare_entry(row: LeaderRow) -> dict[str, object]:
         "osaidKey": row.osaid_key,
         "orgs": [o.label for o in row.orgs],
         "licences": [lic.label for lic in row.licences],
+        "licenceStatus": row.licence_status or None,
         "categories": row.categories,
         # Only what the table shows: a type not listed is missing, a group is its worst status.
         "types": {t: key for t, key in sorted(row.types.items()) if key != "missing"},

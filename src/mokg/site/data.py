@@ -137,6 +137,7 @@ class LeaderRow:
     osaid_key: str = "missing"
     orgs: list[Entity] = field(default_factory=list)
     licences: list[Entity] = field(default_factory=list)
+    licence_status: str = ""  # the licence status of a model with no licence to name ("Licence unknown")
     categories: list[str] = field(default_factory=list)
     statuses: dict[str, Status] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)  # MOF type → status key
@@ -207,13 +208,14 @@ def entities(store: Store, base_iri: str, only: Collection[str] | None = None) -
 
 
 _MODELS = """
-SELECT ?m ?org ?lic ?cat ?catLabel ?mof ?osaid ?osaidLabel ?score WHERE {
+SELECT ?m ?org ?lic ?cat ?catLabel ?licStatus ?mof ?osaid ?osaidLabel ?score WHERE {
   ?m a mokg:Model .
   OPTIONAL { ?m dcterms:creator ?org }
   OPTIONAL {
     ?m dcterms:license ?lic .
     OPTIONAL { ?lic mokg:licenseCategory ?cat . OPTIONAL { ?cat skos:prefLabel ?catLabel } }
   }
+  OPTIONAL { ?m mokg:licenseStatus/skos:prefLabel ?licStatus }
   OPTIONAL { ?m mokg:achievedMOFClass ?mof }
   OPTIONAL { ?m mokg:osaidStatus ?osaid . OPTIONAL { ?osaid skos:prefLabel ?osaidLabel } }
   OPTIONAL { ?m mokg:opennessScore ?score }
@@ -240,21 +242,23 @@ SELECT ?m ?type (MIN(?rank) AS ?worst) WHERE {
     ?component dcterms:license ?licence .
     ?licence mokg:osiApproved ?osi ; mokg:openData ?openData .
   }
+  OPTIONAL { ?component mokg:licenseStatus ?licenceStatus }
   BIND(?availability IN (mokg:DirectDownload, mokg:Clickthrough) AS ?public)
   BIND(COALESCE(?osi || ?openData, false) AS ?open)
   BIND(IF(?content = mokg:Code, COALESCE(?osi, false), COALESCE(?openData, false)) AS ?fits)
   BIND(IF(?availability = mokg:NotPubliclyAvailable, 1,
-       IF(!BOUND(?licence), IF(?public, 3, 1),
+       IF(!BOUND(?licence), IF(?public, IF(COALESCE(?licenceStatus = mokg:NoAssertion, false), 2, 3), 1),
        IF(?public && ?open, IF(?fits, 5, 4), 2))) AS ?rank)
 } GROUP BY ?m ?type
 """
 _RANK_KEY = {1: "not-public", 2: "restricted", 3: "unlicensed", 4: "conditional", 5: "open"}
 
 _COMPONENT_LICENCES = """
-SELECT DISTINCT ?m ?type ?lic WHERE {
+SELECT DISTINCT ?m ?type ?lic ?statusLabel WHERE {
   ?m a mokg:Model ; mokg:hasComponent ?c .
-  ?c mokg:componentType/skos:broader* ?type ; dcterms:license ?lic .
+  ?c mokg:componentType/skos:broader* ?type ; dcterms:license|mokg:licenseStatus ?lic .
   ?type mokg:mofClass ?class .
+  OPTIONAL { ?lic a mokg:LicenseStatus ; skos:prefLabel ?statusLabel }
 }
 """
 
@@ -278,6 +282,8 @@ def leaderboard(store: Store, pages: dict[str, Entity], only: Collection[str] | 
             row.licences.append(pages[r["lic"].value])
         if r["catLabel"] is not None:
             cats[iri].add(r["catLabel"].value)
+        if r["licStatus"] is not None:
+            row.licence_status = r["licStatus"].value
         if r["mof"] is not None:
             row.mof_class = max(row.mof_class, int(r["mof"].value))
         if r["osaid"] is not None:
@@ -300,7 +306,8 @@ def leaderboard(store: Store, pages: dict[str, Entity], only: Collection[str] | 
     lic_labels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in store.query(restrict(_COMPONENT_LICENCES, "m", only)):
         lic = r["lic"].value
-        lic_labels[r["m"].value][_local(r["type"].value)].add(pages[lic].label if lic in pages else _short(lic))
+        label = pages[lic].label if lic in pages else _value(r["statusLabel"]) or _short(lic)
+        lic_labels[r["m"].value][_local(r["type"].value)].add(label)
     for r in store.query(restrict("SELECT ?m ?a WHERE { ?m a mokg:Model ; mokg:derivedFrom ?a }", "m", only)):
         if r["m"].value in rows and r["a"].value in pages:
             rows[r["m"].value].bases.append(pages[r["a"].value].slug)

@@ -301,7 +301,7 @@
       row("MOF class", models.map(function (m) { return text(m.mof); }));
       row("OSAID", models.map(function (m) { return el("td", {}, [badge(m.osaidKey, m.osaid || "—")]); }));
       row("Organization", models.map(function (m) { return text(m.orgs.join(", ")); }));
-      row("Licence of the weights", models.map(function (m) { return text(m.licences.join(", ")); }));
+      row("Licence of the weights", models.map(function (m) { return text(m.licences.join(", ") || m.licenceStatus || ""); }));
       row("Licence category", models.map(function (m) { return text(m.categories.join(", ")); }));
       row("Component groups", models.map(function () { return el("td", {}, []); }), "group");
       data.groups.forEach(function (g) {
