@@ -43,6 +43,18 @@ GENERATED_MODELS = 300
 T = TypeVar("T")
 
 
+def bundled_with(*fixtures: Path) -> EmbeddedStore:
+    """The bundled graph plus test files (each its own named graph), with every rule materialized."""
+    from mokg.loader import SourceFile, discover, graph_name, load_files
+    from mokg.rules import run_rules
+
+    files = [*discover(REPO, BASE), *(SourceFile(f, graph_name(f, REPO, BASE)) for f in fixtures)]
+    store = EmbeddedStore()
+    store.replace(load_files(files, BASE))
+    run_rules(store, BASE)
+    return store
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     """Settings of the bundled graph, as the CLI and service use by default."""

@@ -791,3 +791,26 @@ def test_a_licence_status_shows_with_the_source_words(rendered: Callable[..., Re
     text = row.text
     assert "Licence unknown" in text and "the source says “pubmed”" in text
     assert not [href for href in row.links() if "/license/" in href]
+
+
+def test_a_source_class_unlike_mokgs_is_explained_component_by_component(rendered: Callable[..., Rendered]) -> None:
+    r = rendered("model", "pythia-12b")
+    section = r.section("class-differences-title")
+    assert section.find("caption").text == "Model Openness Tool: class I; mokg: no class"
+    rows = {row.find("th").text: row.find("td").text for row in section.find("tbody").find_all("tr")}
+    assert len(rows) == len(r.record["classDifference"])
+    assert (
+        rows["Data card"]
+        == "mokg records no licence for it; Model Openness Tool counts it as open under Apache License 2.0"
+    )
+
+
+def test_what_sources_document_and_the_record_lacks_is_listed(rendered: Callable[..., Rendered]) -> None:
+    r = rendered("model", "alpaca-7b")
+    rows = r.section("unrecorded-title").find("tbody").find_all("tr")
+    gaps = r.record["unrecordedComponent"]
+    assert len(rows) == len(gaps if isinstance(gaps, list) else [gaps])
+    assert any(
+        row.find("th").text == "Model metadata" and "European Open Source AI Index" in row.find("td").text
+        for row in rows
+    )

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from mokg import __version__
 from mokg.config import Settings
 from mokg.errors import ConfigError, MokgError
+from mokg.exporters import EXPORTERS
 from mokg.graph import LOAD_LOG, cache_folder, cached_store, load_graph, loaded_stats, open_store
 from mokg.importers import IMPORTERS
 from mokg.loader import RELEASES, discover
@@ -226,6 +227,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if bad or not conforms else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a model in a source's own format, so that a correction made in mokg can go upstream as a pull request.
+
+    To standard output, to the file ``--output`` names, or, when it names a folder, to the file
+    the source keeps the model in (the one its import read) inside it.
+    """
+    from mokg.exporters import exporter
+    from mokg.exporters.base import to_yaml
+
+    exported = exporter(args.format)(_reading_store(args), args.slug, _settings(args).base_iri)
+    text = to_yaml(exported.document)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    target = args.output / exported.file_name if args.output.is_dir() else args.output
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
 #: One row per disagreement, each side with its source's own name for the row it graded (the
 #: Index grades "paper" and "preprint", both a research paper: two disagreements, told apart),
 #: or the claim's last IRI segment where the source names none.
@@ -246,8 +267,37 @@ SELECT ?model ?component ?firstSource ?firstRow ?firstLevel ?firstLabel ?secondS
 
 
 def cmd_disagreements(args: argparse.Namespace) -> int:
-    """List the components where two sources' claims differ by more than one level."""
-    text = render_result(_reading_store(args).query(DISAGREEMENTS_QUERY), args.format)
+    """List where sources disagree: claims a level apart or more, and MOF classes unlike mokg's, with the reason.
+
+    ``--of`` picks one list; as a table both are printed, one after the other, each with its
+    heading (a CSV, TSV or JSON document holds one list: the claims unless ``--of classes``).
+    """
+    from mokg.completion import CLASS_DIFFERENCES
+
+    store = _reading_store(args)
+    lists = {
+        "claims": ("Claims of two sources about one component, a level apart or more", DISAGREEMENTS_QUERY),
+        "classes": ("MOF classes of a source unlike mokg's: the components that differ, and why", CLASS_DIFFERENCES),
+    }
+    chosen = [args.of] if args.of else list(lists) if args.format == "table" else ["claims"]
+    for name in chosen:
+        heading, query = lists[name]
+        if len(chosen) > 1:
+            print(f"{heading}:")
+        text = render_result(store.query(query), args.format)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_todo(args: argparse.Namespace) -> int:
+    """List the components sources document that records lack: the curator's to-do list (rule 80).
+
+    One line per model, component and claim: the source and the level it claims. Exit 0: a
+    to-do list is not an error.
+    """
+    from mokg.completion import TODO
+
+    text = render_result(_reading_store(args).query(TODO), args.format)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
@@ -382,10 +432,31 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--out", type=Path, help="data folder to write to (default: the root's data/)")
     imports.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
 
-    disagreements = command("disagreements", cmd_disagreements, "List where sources' claims disagree beyond one level.")
+    export = command("export", cmd_export, "Write a model in a source's format, to send a correction upstream.")
+    export.add_argument(
+        "format", choices=sorted(EXPORTERS), help="mot (a Model Openness Tool model file), osai (an Index entry)"
+    )
+    export.add_argument("slug", help="the model, as in its record's address model/SLUG")
+    export.add_argument(
+        "--output",
+        type=Path,
+        help="file to write, or a folder to write the source's own file for the model in (default: standard output)",
+    )
+
+    disagreements = command(
+        "disagreements", cmd_disagreements, "List where sources disagree: claims, and MOF classes unlike mokg's."
+    )
     disagreements.add_argument(
         "--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)"
     )
+    disagreements.add_argument(
+        "--of",
+        choices=("claims", "classes"),
+        help="only claims a level apart or more, or only MOF classes that differ (default: both as a table; "
+        "claims in the other formats)",
+    )
+    todo = command("todo", cmd_todo, "List components sources document that records lack (the curator's to-do).")
+    todo.add_argument("--format", choices=QUERY_FORMATS, default="table", help="output format (default: table)")
 
     command("duplicates", cmd_duplicates, "List models that may be one record too many (exit 1 if any).")
 

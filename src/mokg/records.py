@@ -145,6 +145,7 @@ WHERE {
     UNION { $entity mokg:componentAssessment ?s }
     UNION { ?s mokg:disagreementAbout $entity }
     UNION { ?s mokg:matchedRecord $entity }
+    UNION { $entity mokg:classDifference|mokg:unrecordedComponent ?s }
   }
   ?s ?p ?o .
   OPTIONAL {

@@ -40,7 +40,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from mokg import lineage, openness
+from mokg import completion, lineage, openness
 from mokg.store import Store
 from mokg.vocab import DERIVED_GRAPHS, MOKG, PREFIXES
 
@@ -143,6 +143,24 @@ _PYTHON_RULES = [
         derive=openness.openness_score,
         inputs=(openness.ASSESSMENTS, openness.REQUIRED, openness.MODELS),
         makes=frozenset({"opennessScore"}),
+    ),
+    Rule(
+        "80-source-differences",
+        derive=completion.source_differences,
+        inputs=(
+            openness.MOF_TYPES,
+            openness.REQUIRED,
+            completion.LABELS,
+            openness.ASSESSMENTS,
+            completion.ACHIEVED,
+            completion.RECORDED_LICENCES,
+            completion.COMPONENT_CLAIMS,
+            completion.CLASS_CLAIMS,
+        ),
+        makes=frozenset(
+            {"classDifference", "ClassDifference", "unrecordedComponent", "UnrecordedComponent", "componentType"}
+            | {"comparedWith", "differenceReason", "documentedBy"}
+        ),
     ),
 ]
 

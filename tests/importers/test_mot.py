@@ -346,6 +346,52 @@ def test_new_model_gets_a_record(imported):
     assert (f"{BASE}org/zyzzyva-test-lab", "http://www.w3.org/2000/01/rdf-schema#label", "Zyzzyva Test Lab") in org
 
 
+def test_a_record_another_source_made_is_filled_with_the_components_it_lacks(curated_root, tmp_path):
+    """Tiny Open Model 1B exists as a stub of the Index (weights only): the Tool's other components fill it.
+
+    Attributed to the Tool, written with its claims; the weights the stub has are not doubled, and
+    the stub's own file is not rewritten.
+    """
+    stub = tmp_path / "tiny-open-model-1b.ttl"
+    stub.write_text(
+        """@prefix mokg: <https://w3id.org/mokg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<model/tiny-open-model-1b> a mokg:Model ; rdfs:label "Tiny Open Model 1B"@en ; dcterms:source <source/osai-index> ;
+    mokg:licenseStatus mokg:NoAssertion ; skos:exactMatch <https://huggingface.co/zyzzyva/tiny-open-model-1b> ;
+    mokg:hasComponent <model/tiny-open-model-1b#weights> .
+<model/tiny-open-model-1b#weights> a mokg:Artifact ; rdfs:label "w"@en ;
+    mokg:componentType mokg:ModelParametersFinal ; mokg:availability mokg:DirectDownload .
+"""
+    )
+    store = EmbeddedStore()
+    store.replace(
+        load_files([*discover(curated_root, BASE), SourceFile(stub, ox.NamedNode(f"{BASE}graph/stub"))], BASE)
+    )
+    result = read([MODELS / "tiny-open-model.yml"], ImportContext(store, BASE))
+    assert result.problems == []
+    assert "models/tiny-open-model-1b.ttl" not in result.files
+    model, claims = f"{BASE}model/tiny-open-model-1b", "claims/model-openness-tool/tiny-open-model-1b.ttl"
+    filled = objects(result, claims, model, f"{MOKG}hasComponent")
+    # Every component the file lists but the weights, which the stub records already.
+    assert {c.split("#", 1)[1] for c in filled} == {
+        "architecture", "model-card", "data-card", "technical-report", "evaluation-results", "training-code", "datasets"
+    }  # fmt: skip
+    for artifact in filled:
+        assert objects(result, claims, artifact, "http://purl.org/dc/terms/source") == {
+            f"{BASE}source/model-openness-tool"
+        }
+    assert objects(result, claims, f"{model}#architecture", "http://purl.org/dc/terms/license") == {
+        f"{SPDX}BSD-3-Clause"
+    }
+    assert not objects(result, claims, f"{model}#weights", f"{MOKG}componentType"), "the stub has weights"
+
+
+def test_a_curated_record_is_never_filled(imported):
+    """OLMo 7B is curated: the Tool's file adds claims only, its gaps are the curator's to-do (rule 80)."""
+    claims = "claims/model-openness-tool/olmo-7b.ttl"
+    assert not objects(imported, claims, f"{BASE}model/olmo-7b", f"{MOKG}hasComponent")
+
+
 @pytest.mark.parametrize(
     ("slug", "file", "entry", "method"),
     [

@@ -335,6 +335,39 @@ def test_swapped_weights_links_do_not_swap_names_the_system_link_confirms(tmp_pa
     ) == {node("model/pythia-6-9b")}
 
 
+def test_a_record_another_source_made_is_filled_with_the_components_it_lacks(curated_root, tmp_path):
+    """Pythia-Chat-Base-7B as a stub of the Tool (a model card only): the Index's other components fill it."""
+    from mokg.loader import discover
+    from mokg.store import EmbeddedStore
+
+    stub = tmp_path / "stub.ttl"
+    stub.write_text(
+        """@prefix mokg: <https://w3id.org/mokg/ontology#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<model/pythia-chat-base-7b> a mokg:Model ; rdfs:label "Pythia-Chat-Base-7B"@en ;
+    dcterms:source <source/model-openness-tool> ; mokg:licenseStatus mokg:NoAssertion ;
+    mokg:hasComponent <model/pythia-chat-base-7b#model-card> .
+<model/pythia-chat-base-7b#model-card> a mokg:Artifact ; rdfs:label "card"@en ;
+    mokg:componentType mokg:ModelCard ; mokg:availability mokg:DirectDownload .
+"""
+    )
+    store = EmbeddedStore()
+    store.replace(
+        load_files([*discover(curated_root, BASE), SourceFile(stub, ox.NamedNode(f"{BASE}graph/stub"))], BASE)
+    )
+    result = read([INDEX / "pythia.yaml"], ImportContext(store, BASE))
+    assert "models/pythia-chat-base-7b.ttl" not in result.files
+    triples = result.files["claims/osai-index/pythia-chat-base-7b.ttl"]
+    model = node("model/pythia-chat-base-7b")
+    filled = objects(triples, model, term("hasComponent"))
+    assert filled and node("model/pythia-chat-base-7b#model-card") not in filled, "the stub's model card stays alone"
+    for artifact in filled:
+        assert objects(triples, artifact, ox.NamedNode("http://purl.org/dc/terms/source")) == {
+            node("source/osai-index")
+        }
+        assert objects(triples, artifact, term("componentType")) != {term("ModelCard")}
+
+
 def test_a_base_stub_states_only_what_the_index_says(tmp_path, context):
     """A base model without a Hugging Face id: no developer (the end model's is a guess), no licence, a status.
 

@@ -116,6 +116,8 @@ VALID = {
     ("get", "/ontology"): ("/ontology", {}, {}, None),
     ("get", "/shapes"): ("/shapes", {}, {}, None),
     ("get", "/model/{name}/spdx"): ("/model/alpaca-7b/spdx", {}, {}, None),
+    ("get", "/api/v1/models"): ("/api/v1/models", {"page": "2", "limit": "10"}, {}, None),
+    ("get", "/api/v1/model/{id}"): ("/api/v1/model/alpaca-7b", {}, {}, None),
 }
 SLUGS = {
     "model": "alpaca-7b",

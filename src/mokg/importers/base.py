@@ -151,6 +151,7 @@ class ImportContext:
         self._by_name: dict[str, str] = {}
         self._by_words: dict[str, set[str]] = defaultdict(set)
         self._organizations = organization_words(store)
+        self._mof_of: dict[str, set[str]] | None = None  # component type → the MOF types it is or refines
         for row in store.query(MODEL_NAMES):
             model = row["m"].value
             for name in [_last_segment(model), *([row["name"].value] if row["name"] is not None else [])]:
@@ -239,6 +240,48 @@ class ImportContext:
         """
         rows = self.store.query(f"SELECT ?m WHERE {{ ?m a mokg:Model ; dcterms:source {source} }}")
         return {row["m"].value for row in rows}
+
+    def generated_records(self, filling: ox.NamedNode) -> dict[str, set[str]]:
+        """The models whose record a source made (``dcterms:source``: curated records name none), and their MOF types.
+
+        The source ``filling`` may fill the components such a record lacks (the MOF types it has
+        are the types of its components and what they refine: pre-training data are *Datasets*),
+        not counting those ``filling`` filled before, so that importing again fills the same.
+        """
+        rows = self.store.query(
+            f"""SELECT ?m ?mof WHERE {{ ?m a mokg:Model ; dcterms:source ?source . OPTIONAL {{
+                 ?m mokg:hasComponent ?c . ?c mokg:componentType/skos:broader* ?mof . ?mof mokg:mofClass ?class
+                 FILTER NOT EXISTS {{ ?c dcterms:source {filling} }} }} }}"""
+        )
+        records: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            found = records[row["m"].value]
+            if row["mof"] is not None:
+                found.add(row["mof"].value)
+        return dict(records)
+
+    def filling(self, components: list[ox.Triple], has: set[str], source: ox.NamedNode) -> list[ox.Triple]:
+        """The artifacts of ``components`` of a MOF type a record lacks (``has``), attributed to ``source``.
+
+        How a source's components fill a record another source made (:meth:`generated_records`):
+        a component type counts as the MOF types it refines (pre-training data are *Datasets*),
+        so a record with pre-training data gets no second *Datasets*.
+        """
+        if self._mof_of is None:
+            rows = self.store.query("SELECT ?type ?mof WHERE { ?type skos:broader* ?mof . ?mof mokg:mofClass ?class }")
+            self._mof_of = defaultdict(set)
+            for row in rows:
+                self._mof_of[row["type"].value].add(row["mof"].value)
+        by_artifact: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
+        for triple in components:
+            subject = triple.object if triple.predicate == MOKG.hasComponent else triple.subject
+            by_artifact[subject].append(triple)
+        kept: list[ox.Triple] = []
+        for artifact, triples in by_artifact.items():
+            types = {t.object.value for t in triples if t.subject == artifact and t.predicate == MOKG.componentType}
+            if not any(self._mof_of.get(kind, set()) & has for kind in types):
+                kept += [*triples, ox.Triple(artifact, ox.NamedNode(f"{PREFIXES['dcterms']}source"), source)]
+        return kept
 
     def exists(self, iri: str) -> bool:
         """Whether the graph already describes ``iri``."""

@@ -521,11 +521,40 @@ class _Reader:
         else:
             model_licence = Licensing(status=MOKG.NoAssertion)
         triples += model_licence.triples(model)
+        triples += self.components(model, name, hf, evaluation)
+        self.result.add(f"models/{slug}.ttl", triples)
+
+    def fill(self, model: ox.NamedNode, release: Mapping[str, Any], evaluation: MofEvaluation, has: set[str]) -> None:
+        """The components the Tool lists that a record another source made lacks (``has``: its MOF types).
+
+        Written with the Tool's claims, each attributed to the Tool (``dcterms:source``): a
+        generated record states what its sources say, and the next import of the source that
+        made it does not erase them. Curated records are never filled (their gaps are the
+        curator's to-do list, rule 80).
+        """
+        name, hf = release["name"].strip(), _hf_id(release.get("huggingface"))
+        listed = {status.component.name for status in evaluation.components.values() if status.status != MISSING}
+        triples = self.context.filling(self.components(model, name, hf, evaluation, only=listed), has, self.source)
+        if triples:
+            self.result.add(f"claims/{SOURCE_SLUG}/{model.value.rsplit('/', 1)[-1]}.ttl", triples)
+
+    def components(
+        self,
+        model: ox.NamedNode,
+        name: str,
+        hf: str | None,
+        evaluation: MofEvaluation,
+        only: set[str] | None = None,
+    ) -> list[ox.Triple]:
+        """The artifacts of the components the Tool lists (of ``only``, when given), with the licence it applies."""
+        triples: list[ox.Triple] = []
         for status in evaluation.components.values():
             type_local, fragment = COMPONENT_TYPES[status.component.name]
+            if only is not None and status.component.name not in only:
+                continue
             if status.status == MISSING and status.component.name != WEIGHTS:
                 continue
-            artifact = ox.NamedNode(f"{match.iri}#{fragment}")
+            artifact = ox.NamedNode(f"{model.value}#{fragment}")
             label = f"{name} {status.component.name[0].lower()}{status.component.name[1:]}"
             triples += [
                 ox.Triple(model, MOKG.hasComponent, artifact),
@@ -553,7 +582,7 @@ class _Reader:
                 triples.append(ox.Triple(artifact, MOKG.location, ox.NamedNode(status.entry["component_path"].strip())))
             elif hf and status.component.name in ON_HUGGING_FACE:  # the weights and their card are in the repository
                 triples.append(ox.Triple(artifact, MOKG.location, ox.NamedNode(f"https://huggingface.co/{hf}")))
-        self.result.add(f"models/{slug}.ttl", triples)
+        return triples
 
     def claims(self, match: Match, evaluation: MofEvaluation) -> None:
         """A claim per listed component, and the MOF class when the Tool awards one."""
@@ -739,6 +768,7 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
         by_model[match.iri] = (path, release, match)
         reader.result.matches.append(match)
     own = context.records_from(reader.source)
+    generated = context.generated_records(reader.source)
     for iri, (path, release, match) in sorted(by_model.items()):
         evaluation = evaluate(release, reader.framework)
         if iri in created:
@@ -748,6 +778,8 @@ def read(paths: Sequence[Path], context: ImportContext) -> ImportResult:
                 )
                 continue
             reader.model(path, release, match, evaluation)
+        elif iri in generated and iri not in own:
+            reader.fill(ox.NamedNode(iri), release, evaluation, generated[iri])
         reader.claims(match, evaluation)
         slug = iri.rsplit("/", 1)[-1]
         node = ox.NamedNode(f"{reader.base}claim/{SOURCE_SLUG}/{slug}/match")

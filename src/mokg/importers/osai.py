@@ -548,6 +548,7 @@ class _Importer:
                     new_bases.add(entry.base.iri)
         created = new_ends | new_bases
         own = self.context.records_from(self.source)
+        generated = self.context.generated_records(self.source)
         for entry in kept:
             slug = entry.end.iri.rsplit("/", 1)[-1]
             for match, fragment in ((entry.end, "match"), (entry.base, "match-base")):
@@ -559,6 +560,8 @@ class _Importer:
                     self.result.add(f"claims/{SOURCE_SLUG}/{slug}.ttl", record)
             if entry.end.iri in new_ends:
                 self.model_record(entry)
+            elif entry.end.iri in generated and entry.end.iri not in own:
+                self.fill(entry, generated[entry.end.iri])
             if entry.base is not None and entry.base.iri in new_bases:
                 new_bases.discard(entry.base.iri)  # the first entry naming a new base writes its record
                 self.base_record(entry)
@@ -773,6 +776,17 @@ class _Importer:
                     triples.append(ox.Triple(node, MOKG.location, location))
                     break
         return triples
+
+    def fill(self, entry: _Entry, has: set[str]) -> None:
+        """The components the Index establishes that a record another source made lacks (``has``: its MOF types).
+
+        Written with the Index's claims, each attributed to the Index: the record states what its
+        sources say. Curated records are never filled (their gaps are the curator's to-do, rule 80).
+        """
+        model = ox.NamedNode(entry.end.iri)
+        triples = self.context.filling(self.components(model, entry), has, self.source)
+        if triples:
+            self.result.add(f"claims/{SOURCE_SLUG}/{entry.end.iri.rsplit('/', 1)[-1]}.ttl", triples)
 
     def components(self, model: ox.NamedNode, entry: _Entry) -> list[ox.Triple]:
         """The components (other than the weights) the Index's grades and links establish."""
