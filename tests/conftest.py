@@ -67,6 +67,58 @@ def store(settings: Settings) -> EmbeddedStore:
     return open_store(settings)
 
 
+#: What ``two_releases`` changes between release 1.0 and 1.1: (file under the root, old text, new text).
+TWO_RELEASES_EDITS = (
+    # The licence of Mistral 7B's weights (the #weights component): Apache-2.0 -> MIT.
+    (
+        "data/models/mistral-7b.ttl",
+        "mokg:componentType mokg:ModelParametersFinal ;\n    dcterms:license spdx:Apache-2.0 ;",
+        "mokg:componentType mokg:ModelParametersFinal ;\n    dcterms:license spdx:MIT ;",
+    ),
+    # A claim: the Index's grade of Alpaca 7B's training code, Level3 -> Level0.
+    (
+        "data/claims/osai-index/alpaca-7b.ttl",
+        '"partial"@en ;\n\tmokg:motivation "Insofar as code is made available it is fairly well documented. '
+        '(Evidence: https://github.com/tatsu-lab/stanford_alpaca.)"@en ;\n\tmokg:opennessLevel mokg:Level3 ;',
+        '"partial"@en ;\n\tmokg:motivation "Insofar as code is made available it is fairly well documented. '
+        '(Evidence: https://github.com/tatsu-lab/stanford_alpaca.)"@en ;\n\tmokg:opennessLevel mokg:Level0 ;',
+    ),
+)
+#: A lineage edge ``two_releases`` appends to Zephyr 7B beta's file for release 1.1.
+TWO_RELEASES_EDGE = (
+    "data/models/zephyr-7b-beta.ttl",
+    "\n<model/zephyr-7b-beta> <https://w3id.org/mokg/ontology#mergedFrom> <model/llama-7b> .\n",
+)
+
+
+@pytest.fixture(scope="session")
+def two_releases(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the bundled root with two releases, 1.0 and 1.1, made by ``mokg release``; its root.
+
+    Between them: a licence (Mistral 7B's weights, Apache-2.0 to MIT), a claim (the Index's grade
+    of Alpaca 7B's training code, Level3 to Level0) and a lineage edge (Zephyr 7B beta merged
+    from LLaMA 7B) changed (:data:`TWO_RELEASES_EDITS`, :data:`TWO_RELEASES_EDGE`). The graph
+    is read from the tests' cache folder (``MOKG_CACHE_DIR``), never the user's. Made once per
+    run: diffs, feeds, history and the site's What changed page share it; do not change it.
+    """
+    from mokg.cli import main
+
+    root = tmp_path_factory.mktemp("two-releases") / "root"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("releases"))
+    assert main(["release", "1.0", "--root", str(root)]) == 0
+    for name, old, new in TWO_RELEASES_EDITS:
+        path = root / name
+        text = path.read_text()
+        assert text.count(old) == 1, f"{name} no longer has the text two_releases changes"
+        path.write_text(text.replace(old, new))
+    name, edge = TWO_RELEASES_EDGE
+    with (root / name).open("a") as file:
+        file.write(edge)
+    assert main(["release", "1.1", "--root", str(root)]) == 0
+    return root
+
+
 def generator():
     """``benchmarks/generate.py`` as a module: the synthetic Hub-like graphs the benchmarks time."""
     spec = importlib.util.spec_from_file_location("mokg_benchmarks_generate", REPO / "benchmarks" / "generate.py")

@@ -8,6 +8,7 @@ the error class names, so a bad file ends with code 2 and its file and line.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 import time
@@ -326,6 +327,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     store is taken to hold the files as they are (``mokg load --store`` after editing them).
     """
     from mokg.records import load_context
+    from mokg.releases import Releases
     from mokg.site import build, source_digests, terminal_progress
 
     settings = _settings(args)
@@ -340,6 +342,7 @@ def cmd_site(args: argparse.Namespace) -> int:
         page_size=args.page_size,
         sources=sources,
         workers=args.workers,
+        releases=Releases(settings.root / RELEASES),  # the What changed page and each record's history
     )
     print(report.summary())
     return 0
@@ -356,6 +359,31 @@ def cmd_release(args: argparse.Namespace) -> int:
         f"graphs, sha256 {manifest.sha256}"
     )
     print(f"records: {settings.base_iri}release/{manifest.version}/model/{{slug}}; commit data/releases/ to publish")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """What changed between two releases (or a release and ``latest``, the living graph): per entity.
+
+    In words (text), as JSON, or as an RDF Patch; exit 0 whether or not anything changed.
+    """
+    from mokg.diffs import diff_versions, rdf_patch, sentences, to_json
+    from mokg.releases import Releases
+
+    settings = _settings(args)
+    releases = Releases(settings.root / RELEASES)
+    diff, labels = diff_versions(releases, _reading_store(args), args.old, args.new, settings.base_iri)
+    if args.format == "json":
+        print(json.dumps(to_json(diff, labels), indent=2, ensure_ascii=False))
+    elif args.format == "rdf-patch":
+        sys.stdout.write(rdf_patch(diff))
+    else:
+        for entity in diff.entities:
+            print(f"{labels.get(entity.iri, entity.iri)} <{entity.iri}>")
+            for sentence in sentences(entity, labels):
+                print(f"  {sentence}")
+        print(f"{diff.old} → {diff.new}: {len(diff.entities)} entities changed, {diff.added} triples added, "
+              f"{diff.removed} removed", file=sys.stderr)  # fmt: skip
     return 0
 
 
@@ -470,6 +498,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, help="processes rendering record pages (default: one per core from 1,000 pages)"
     )
 
+    diff = command("diff", cmd_diff, "Show what changed between two releases (or a release and latest).")
+    diff.add_argument("old", help="the older release's version, or latest (the living graph)")
+    diff.add_argument("new", help="the newer release's version, or latest")
+    diff.add_argument(
+        "--format", choices=("text", "json", "rdf-patch"), default="text", help="output format (default: text)"
+    )
     release = command("release", cmd_release, "Freeze the graph into an immutable, citable release snapshot.")
     release.add_argument("version", help="the release version, e.g. 1.0.0 (never reused: releases do not change)")
 

@@ -22,6 +22,7 @@ from mokg.errors import NotAcceptable
 from mokg.vocab import PREFIXES
 
 __all__ = [
+    "ATOM",
     "BIBTEX",
     "BOOLEAN_FORMATS",
     "CITATION_FORMATS",
@@ -32,10 +33,13 @@ __all__ = [
     "GZIP",
     "HTML",
     "JSON",
+    "JSON_DOCUMENT",
+    "JSON_FEED",
     "JSON_LD",
     "LABELS",
     "N_QUADS",
     "N_TRIPLES",
+    "RDF_PATCH",
     "RDF_XML",
     "RECORD_FORMATS",
     "RIS",
@@ -119,6 +123,13 @@ BIBTEX = Format("application/x-bibtex", "BibTeX", ".bib", ("bibtex",))
 CSL_JSON = Format("application/vnd.citationstyles.csl+json", "CSL-JSON", ".json", ("csl",))
 RIS = Format("application/x-research-info-systems", "RIS", ".ris", ("ris",))
 SPDX_JSON = Format("application/spdx3+json", "SPDX 3.0.1 JSON-LD", ".spdx.json", ("spdx",))
+#: A JSON document asked for by name (``?format=json``): diffs, histories.
+JSON_DOCUMENT = Format("application/json", "JSON", ".json", ("json",))
+#: RDF Patch (https://afs.github.io/rdf-patch/), the changes between two snapshots as quads to add and delete.
+RDF_PATCH = Format("application/rdf-patch", "RDF Patch", ".rdfp", ("rdf-patch", "patch"))
+#: Change feeds: Atom (RFC 4287) and JSON Feed 1.1.
+ATOM = Format("application/atom+xml", "Atom", ".atom", ("atom",))
+JSON_FEED = Format("application/feed+json", "JSON Feed", ".json", ("json",))
 
 #: Every format, for lookups by media type.
 FORMATS: tuple[Format, ...] = (

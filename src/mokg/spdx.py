@@ -42,7 +42,7 @@ import pyoxigraph as ox
 from mokg import __version__
 from mokg.citation import UnknownRecord, record_url
 from mokg.store import Store
-from mokg.vocab import MOKG, PREFIXES
+from mokg.vocab import DERIVATION_WORDS, MOKG, PREFIXES
 
 __all__ = [
     "SPDX_CONTEXT",
@@ -68,15 +68,6 @@ _AVAILABILITY = {
     f"{MOKG}Clickthrough": "clickthrough",
     f"{MOKG}Registration": "registration",
     f"{MOKG}ScrapingScript": "scrapingScript",
-}
-#: Derivation properties, with how the relationship comment names them.
-_DERIVATIONS = {
-    "finetunedFrom": "fine-tuned from",
-    "quantizedFrom": "quantized from",
-    "adapterOf": "an adapter of",
-    "mergedFrom": "merged from",
-    "distilledFrom": "distilled from",
-    "continuedPretrainingFrom": "continued pre-training of",
 }
 _ROMAN = {1: "I", 2: "II", 3: "III"}
 _CREATION_INFO = "_:creationinfo"
@@ -302,7 +293,7 @@ class _Builder:
         ):
             datasets = [self.dataset(d) for d in facts.iris(f"{MOKG}{predicate}")]
             self.relate(package, kind, datasets, f"{role} (mokg:{predicate}).")
-        for local, words in _DERIVATIONS.items():
+        for local, words in DERIVATION_WORDS.items():
             for base in facts.iris(f"{MOKG}{local}"):
                 ancestor = self.model(base, full=False)
                 self.relate(ancestor, "ancestorOf", [package], f"The model is {words} it (mokg:{local}).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-__all__ = ["DERIVED_GRAPHS", "MOKG", "PREFIXES", "VOID", "Namespace"]
+__all__ = ["DERIVATION_WORDS", "DERIVED_GRAPHS", "MOKG", "PREFIXES", "VOID", "Namespace"]
 
 
 class Namespace(str):
@@ -41,3 +41,13 @@ PREFIXES: dict[str, str] = {
 
 #: Path, under the base IRI, of every graph of derived facts (one per rule, see mokg.rules).
 DERIVED_GRAPHS = "graph/derived/"
+
+#: The derivation properties (local names), with how a sentence names each: "X is fine-tuned from Y".
+DERIVATION_WORDS = {
+    "finetunedFrom": "fine-tuned from",
+    "quantizedFrom": "quantized from",
+    "adapterOf": "an adapter of",
+    "mergedFrom": "merged from",
+    "distilledFrom": "distilled from",
+    "continuedPretrainingFrom": "a continued pre-training of",
+}

@@ -175,7 +175,7 @@ def test_big_lineages_and_lists_are_cut_and_counted(site, graph):
 
 def test_per_page_work_is_a_constant_number_of_queries(built):
     _out, report, queries = built
-    records = report.pages - PAGES - 3  # all but the leaderboard pages, compare, ontology and SPARQL
+    records = report.pages - PAGES - 4  # all but the leaderboard pages, compare, what changed, ontology and SPARQL
     assert queries <= 40 + QUERIES_PER_PAGE * records
     assert queries > records  # the workers' queries are counted too
 

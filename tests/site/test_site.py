@@ -11,7 +11,11 @@ and a model page are kept in the session's ``site-artifacts`` folder.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -26,8 +30,10 @@ from conftest import BASE, TEST_DATA, free_port
 
 from mokg.config import Settings
 from mokg.graph import open_store
+from mokg.loader import discover
 from mokg.records import load_context
-from mokg.site import MARKER, SiteError, build
+from mokg.releases import Releases, create_release
+from mokg.site import MARKER, SiteError, build, source_digests
 
 ENDPOINT = f"{BASE}sparql"
 DATA_SUFFIXES = (".ttl", ".jsonld", ".nt", ".rdf")
@@ -42,7 +48,17 @@ ONE_PAGE = 500
 
 
 @pytest.fixture(scope="module")
-def site(store, settings, tmp_path_factory) -> Path:
+def releases(two_releases: Path) -> Releases:
+    """The two-release project's releases (``conftest.two_releases``), for the What changed page.
+
+    The page reads only the releases (and which entities have a page): with the bundled graph as
+    the living one, the site is built once for every test, What changed included.
+    """
+    return Releases(two_releases / "data" / "releases")
+
+
+@pytest.fixture(scope="module")
+def site(store, settings, releases, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
     progress: list[tuple[int, int, str]] = []
     # The bundled graph's leaderboard on one page, so that sorting and filters span every model
@@ -54,6 +70,7 @@ def site(store, settings, tmp_path_factory) -> Path:
         context=load_context(settings.root),
         progress=lambda *a: progress.append(a),
         page_size=ONE_PAGE,
+        releases=releases,
     )
     assert report.pages == len([p for p in out.rglob("*.html")])
     assert progress[0][0] == 0 and progress[-1][0] == progress[-1][1] == report.pages
@@ -162,11 +179,12 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_build_is_deterministic(site, settings, tmp_path):
+def test_the_build_is_deterministic(site, settings, releases, tmp_path):
     """The graph loaded a second time (new store, new blank nodes, new query order) gives the same bytes."""
     first = _files(site)
     other = tmp_path / "other"
-    build(open_store(settings), other, base_iri=BASE, context=load_context(settings.root), page_size=ONE_PAGE)
+    context = load_context(settings.root)
+    build(open_store(settings), other, base_iri=BASE, context=context, page_size=ONE_PAGE, releases=releases)
     differing = sorted(name for name, data in _files(other).items() if first.get(name) != data)
     assert differing == [] and set(_files(other)) == set(first)
 
@@ -196,7 +214,7 @@ def test_every_entity_has_a_page(site, store):
         assert {p.stem for p in (site / kind).glob("*.html")} == slugs
     ids = {r["id"].value for r in store.query("SELECT ?id WHERE { ?l a mokg:License ; mokg:licenseId ?id }")}
     assert {p.stem for p in (site / "license").glob("*.html")} == ids
-    for page in ("index.html", "compare.html", "ontology.html", "sparql.html"):
+    for page in ("index.html", "compare.html", "what-changed.html", "ontology.html", "sparql.html"):
         assert (site / page).is_file()
     assert (site / "assets" / "site.js").is_file() and (site / "assets" / "record.css").is_file()
 
@@ -221,6 +239,9 @@ def test_links_are_relative_except_persistent_uris_and_external_pages(site, pars
                         or stem == ENDPOINT
                         or stem in (own, record_url)
                         or stem.startswith(f"{BASE}ontology.")
+                        or stem.startswith(f"{BASE}release/")  # What changed: a diff on the service
+                        or stem in (f"{BASE}changes.atom", f"{BASE}changes.json")  # its feeds
+                        or stem == f"{record_url}/history"  # a record's full history on the service
                     )
                     if not data_link:
                         bad.append((path.name, url, "persistent URI that is not a data link"))
@@ -515,7 +536,92 @@ def test_python_m_mokg_site_build(tmp_path):
     command = [sys.executable, "-m", "mokg.site", "build", "--out", str(out)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, done.stderr
-    assert "6 pages (2 model, 4 page)" in done.stdout and (out / "model" / "tiny-model.html").is_file()
+    assert "7 pages (2 model, 5 page)" in done.stdout and (out / "model" / "tiny-model.html").is_file()
+
+
+# --------------------------------------------------------------------------------------------
+# The leaderboard's downloads and the What changed page
+# --------------------------------------------------------------------------------------------
+
+DOWNLOAD_HEADER = [
+    "model", "id", "score", "mof_class", "osaid", "organization", "licence", "licence_status", "licence_category",
+    "weights", "architecture_and_inference_code", "training_code", "data_processing_code", "pre_training_data",
+    "fine_tuning_data", "evaluation", "documentation",
+]  # fmt: skip
+
+
+def _table(html: str) -> list[list[str]]:
+    """The leaderboard's rows as the page shows them: model name, then the text of every cell."""
+    rows = re.findall(r"<tr data-org.*?</tr>", html, re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+            for r in rows]  # fmt: skip
+
+
+def test_the_leaderboard_downloads_hold_the_table_of_every_model(site, parsed):
+    index = (site / "index.html").read_text()
+    assert ("a", "leaderboard.csv") in parsed[site / "index.html"].links
+    assert ("a", "leaderboard.json") in parsed[site / "index.html"].links
+    csv_text = (site / "leaderboard.csv").read_bytes().decode("utf-8")
+    header, *rows = list(csv.reader(io.StringIO(csv_text, newline="")))
+    assert header == DOWNLOAD_HEADER
+    table = _table(index)
+    assert len(rows) == len(table) > 300  # one row per model, in the table's order
+    for row, shown in zip(rows, table, strict=True):
+        cells = dict(zip(header, row, strict=True))
+        assert shown[0] == cells["model"] and cells["id"].startswith(f"{BASE}model/")
+        assert shown[1] == (cells["score"] or "—")
+        assert shown[2] == cells["mof_class"] and shown[3] == (cells["osaid"] or "—")
+        assert shown[-8:] == row[-8:]  # the component groups' statuses
+        licences = cells["licence"].replace("; ", ", ") or cells["licence_status"] or "—"
+        assert shown[5].startswith(licences)
+    # The JSON holds the same, typed: a score is a number (null without one), lists are lists.
+    document = json.loads((site / "leaderboard.json").read_text())
+    assert [list(item) for item in document] == [DOWNLOAD_HEADER] * len(rows)
+    flattened = [
+        [
+            "; ".join(v) if isinstance(v, list) else "" if v is None else f"{v:.1f}" if isinstance(v, float) else v
+            for v in item.values()
+        ]
+        for item in document
+    ]
+    assert flattened == rows
+
+
+MISTRAL_CHANGE = "The licence of Mistral 7B weights changed from Apache License 2.0 to MIT License."
+
+
+def test_the_what_changed_page_lists_each_releases_changes(site, parsed):
+    page = parsed[site / "what-changed.html"]
+    html = (site / "what-changed.html").read_text()
+    assert ("a", "what-changed.html") in parsed[site / "index.html"].links  # in the navigation of every page
+    assert "release-1.1" in page.ids and "Release 1.0 is the first release" in html
+    assert ("a", f"{BASE}release/1.0/diff/1.1") in page.links
+    for slug in ("alpaca-7b", "mistral-7b", "zephyr-7b-beta"):
+        assert ("a", f"model/{slug}.html") in page.links  # every changed model, linked to its page
+    assert f"<li>{MISTRAL_CHANGE}</li>" in html
+    assert "Zephyr-7B-beta is now recorded as merged from LLaMA 7B." in html
+    assert "as European Open Source AI Index grades it: Level 0" in html
+    # Its links resolve: test_every_internal_link_resolves reads every page of this site.
+
+
+def test_the_what_changed_page_says_when_there_is_nothing_to_compare(tmp_path):
+    """On the small graph: no release, then one (every record's history changes: a full build)."""
+    small = Settings(root=TEST_DATA / "root")
+    store, context = open_store(small), load_context(small.root)
+    sources = source_digests((f.graph.value, f.path) for f in discover(small.root, BASE))
+    releases = Releases(tmp_path / "releases")
+    out = tmp_path / "site"
+    build(store, out, base_iri=BASE, context=context, sources=sources, releases=releases)
+    assert "No release of the graph has been made yet" in (out / "what-changed.html").read_text()
+    create_release(store, "1.0", tmp_path / "releases", BASE)
+    report = build(store, out, base_iri=BASE, context=context, sources=sources, releases=releases)
+    assert report.mode == "full" and "a release was made" in report.summary(), report.summary()
+    html = (out / "what-changed.html").read_text()
+    assert "Release 1.0 is the first release: there is nothing to compare it with yet." in html
+    full = tmp_path / "full"
+    build(store, full, base_iri=BASE, context=context, sources=sources, releases=releases)
+    assert _files(out) == _files(full)
+    assert build(store, out, base_iri=BASE, context=context, sources=sources, releases=releases).rendered == 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -613,3 +719,15 @@ def test_clicking_a_non_http_iri_runs_nothing(browser, hostile_site):
         assert page.url == address
     context.close()
     assert dialogs == [] and problems == []
+
+
+def test_a_model_page_shows_its_history_across_the_releases(site):
+    """two_releases changed Mistral 7B's weights licence in 1.1; the bundled graph (the living one) has it back."""
+    page = (site / "model" / "mistral-7b.html").read_text()
+    section = page[page.index('id="history-title"') :]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section.split("</section>", 1)[0]))
+    assert "Release 1.0" in text and "Mistral 7B was added." in text
+    assert "Release 1.1" in text
+    assert "The licence of Mistral 7B weights changed from Apache License 2.0 to MIT License." in text
+    assert "Since the last release" in text
+    assert f'href="{BASE}model/mistral-7b/history"' in section

@@ -3,7 +3,7 @@
 The graph is opened (or loaded) once, when the app starts; :class:`~mokg.service.state.AppState`
 holds it with what pages aggregate. Routes live in one module per kind of route
 (``views/home.py``, ``records.py``, ``sparql.py``, ``publishing.py``, ``validation.py``,
-``api.py``), the
+``api.py``, ``badges.py``), the
 HTTP rules they share in :mod:`mokg.service.http`, the layers every response passes through in
 :mod:`mokg.service.middleware`.
 """
@@ -25,13 +25,13 @@ from mokg.graph import open_store
 from mokg.service import middleware
 from mokg.service.http import error_response
 from mokg.service.state import AppState
-from mokg.service.views import api, home, publishing, records, sparql, validation
+from mokg.service.views import api, badges, changes, changes_feeds, home, publishing, records, sparql, validation
 from mokg.store import Store
 
 __all__ = ["app_from_env", "create_app"]
 
 #: The route modules, in the order their routes are tried (specific paths before catch-alls).
-VIEWS = (home, sparql, validation, publishing, api, records)
+VIEWS = (home, sparql, validation, publishing, api, badges, changes, changes_feeds, records)
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None, load: bool = True) -> FastAPI:

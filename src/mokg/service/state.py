@@ -29,10 +29,20 @@ import pyoxigraph as ox
 
 from mokg import statistics
 from mokg.config import Settings
+from mokg.diffs import LATEST, Diff, diff_versions, gzip_lines
 from mokg.graph import loaded_stats
+from mokg.history import Version
 from mokg.loader import RELEASES
 from mokg.records import load_context
-from mokg.releases import Dump, Releases, graph_stamp, make_dumps, read_store_dumps, void_description
+from mokg.releases import (
+    Dump,
+    Releases,
+    graph_stamp,
+    make_dumps,
+    read_store_dumps,
+    release_dataset_iri,
+    void_description,
+)
 from mokg.service.cache import ResponseCache
 from mokg.store import EmbeddedStore, Stats, Store
 from mokg.workers import PoolLimits, PoolStatus, WorkerPool
@@ -40,6 +50,9 @@ from mokg.workers import PoolLimits, PoolStatus, WorkerPool
 __all__ = ["AppState", "graph_version"]
 
 T = TypeVar("T")
+
+#: Pairs of versions whose diff the service keeps (oldest dropped first).
+DIFFS_KEPT = 16
 
 #: Prefix of the service's private folders in the system's temporary folder.
 WORKDIR_PREFIX = "mokg-serve-"
@@ -66,6 +79,8 @@ class AppState:
     _running: dict[str, asyncio.Future[object]] = field(default_factory=dict)
     _pool_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _build_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _diffs: dict[tuple[str, str], tuple[Diff, dict[str, str]]] = field(default_factory=dict)
+    _diff_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     def open(cls, settings: Settings, store: Store) -> AppState:
@@ -112,6 +127,44 @@ class AppState:
         del self._running[key]
         if not task.cancelled():
             task.exception()  # retrieved: no "never retrieved" warning when every caller left
+
+    async def diff(self, old: str, new: str) -> tuple[Diff, dict[str, str]]:
+        """What changed from version ``old`` to ``new`` (:data:`~mokg.diffs.LATEST`: the living graph), with labels.
+
+        Computed once per pair and kept (releases never change; the living graph is this
+        app's), at most :data:`DIFFS_KEPT` pairs; one comparison at a time, so that clients
+        asking for many pairs queue instead of taking every core. The living graph is read
+        from its N-Quads dump (sorted and canonical, like a release).
+        """
+        key = (old, new)
+        if key in self._diffs:
+            return self._diffs[key]
+
+        async def work() -> tuple[Diff, dict[str, str]]:
+            async with self._diff_lock:
+                if key not in self._diffs:
+                    latest = None
+                    if LATEST in key:
+                        dump = next(d for d in await self.dumps() if d.filename == "mokg.nq.gz")
+                        latest = partial(gzip_lines, partial(self.dump_chunks, dump)())
+                    found = await asyncio.to_thread(
+                        diff_versions, self.releases, self.store, old, new, self.settings.base_iri, latest
+                    )
+                    while len(self._diffs) >= DIFFS_KEPT:
+                        self._diffs.pop(next(iter(self._diffs)))
+                    self._diffs[key] = found
+                return self._diffs[key]
+
+        return await self.once(f"diff {old} {new}", work)
+
+    def versions(self) -> list[Version]:
+        """Every release (oldest first, each in its verified store) and the living graph: what histories span."""
+        base = self.settings.base_iri
+        versions = [
+            Version(m.version, m.created, self.releases.store(m.version), release_dataset_iri(base, m.version))
+            for m in self.releases.list()
+        ]
+        return [*versions, Version(LATEST, None, self.store)]
 
     def pool_status(self) -> PoolStatus | None:
         """What the worker pool is doing, if it has been started."""

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from mokg.config import Settings
 from mokg.graph import open_store
+from mokg.loader import RELEASES
 from mokg.records import load_context
+from mokg.releases import Releases
 from mokg.site.builder import build
 from mokg.site.preview import screenshot, serve
 from mokg.site.progress import terminal_progress
@@ -34,12 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()  # MOKG_ROOT, MOKG_STORE… as for the mokg command
     store = open_store(settings)
     context = load_context(settings.root)
+    releases = Releases(settings.root / RELEASES)  # for the What changed page
     if args.command == "build":
-        report = build(store, args.out, base_iri=settings.base_iri, context=context, progress=terminal_progress())
+        base, progress = settings.base_iri, terminal_progress()
+        report = build(store, args.out, base_iri=base, context=context, progress=progress, releases=releases)
         print(report.summary())
         return 0
     with tempfile.TemporaryDirectory(prefix="mokg-site-") as folder:
-        build(store, Path(folder), base_iri=settings.base_iri, context=context)
+        build(store, Path(folder), base_iri=settings.base_iri, context=context, releases=releases)
         with serve(Path(folder)) as url:
             screenshot(f"{url}{args.page}", args.target, width=args.width, height=args.height)
     print(f"wrote {args.target}")

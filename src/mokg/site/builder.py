@@ -25,7 +25,9 @@ At Hugging Face scale (a million models) three things matter, and ``docs/site.md
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import multiprocessing
 import os
@@ -46,9 +48,13 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from mokg import __version__
 from mokg.citation import bibtex, cite
+from mokg.diffs import LATEST, diff_versions
 from mokg.errors import MokgError
+from mokg.feeds import FEED_RELEASES, diff_entries, release_pairs
 from mokg.formats import CITATION_FORMATS, HTML, LABELS, RECORD_FORMATS
+from mokg.history import HISTORY_KINDS, Version, history, timeline
 from mokg.records import framed, record_triples, schema_org
+from mokg.releases import ReleaseManifest, Releases, release_dataset_iri
 from mokg.site.data import (
     GROUPS,
     STATUS_LABEL,
@@ -113,6 +119,15 @@ MOF_TYPES = [
     "DataPreprocessingCode", "Datasets", "ModelParametersIntermediate", "ModelMetadata", "ResearchPaper",
 ]  # fmt: skip
 ROMAN = {0: "none", 1: "I", 2: "II", 3: "III"}
+#: The What changed page: entities it lists at most (the newest), and sentences it shows of each,
+#: so that it stays under the page budget however much changed; it links the service's full diffs.
+CHANGED_ENTITIES = 200
+CHANGED_SENTENCES = 10
+#: The leaderboard's table as downloads (``leaderboard.csv``, ``leaderboard.json``): its columns.
+DOWNLOAD_COLUMNS = [
+    "model", "id", "score", "mof_class", "osaid", "organization", "licence", "licence_status", "licence_category",
+    *(re.sub(r"[^a-z0-9]+", "_", heading.lower().replace("&", "and")).strip("_") for _, heading, _ in GROUPS),
+]  # fmt: skip
 _HREF = re.compile(r'href="([^"]*)"')
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -207,6 +222,7 @@ class State:
     order: list[tuple[str, float | None]]  # the leaderboard: (model IRI, score), in order
     mentions: dict[str, dict[str, bool]]  # data graph → {entity with a page it names: as a subject}
     files: dict[str, tuple[str, int]]  # every file but the marker → (sha256, size)
+    releases: str = ""  # the releases the What changed page was made from (:meth:`_Site.releases_key`)
 
     def dump(self) -> str:
         document = {
@@ -219,6 +235,7 @@ class State:
             "order": [list(entry) for entry in self.order],
             "mentions": self.mentions,
             "files": self.files,
+            "releases": self.releases,
         }
         return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
@@ -238,6 +255,7 @@ class State:
             order=[(iri, score) for iri, score in document["order"]],
             mentions=document["mentions"],
             files={path: (digest, size) for path, (digest, size) in document["files"].items()},
+            releases=document.get("releases", ""),
         )
 
 
@@ -281,8 +299,10 @@ class _Site:
         accessed: date,
         page_size: int,
         sources: Mapping[str, str] | None,
+        releases: Releases | None = None,
     ):
         self.store, self.out, self.base_iri, self.context = store, out, base_iri, context
+        self.releases = releases
         self.progress = progress
         self.accessed = accessed
         self.page_size = page_size
@@ -294,6 +314,13 @@ class _Site:
         self.done = 0
         self.total = 0
         self.data = _Data({}, Lineage([]), {}, {})
+        # The versions records' histories span (mokg.history): every release, in its verified store, and
+        # the graph built; read now, before the workers that render records are forked.
+        manifests = releases.list() if releases is not None else []
+        self.versions = [
+            Version(m.version, m.created, releases.store(m.version), release_dataset_iri(base_iri, m.version))
+            for m in manifests
+        ] + ([Version(LATEST, None, store)] if manifests else [])
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -376,24 +403,26 @@ class _Site:
         rows = leaderboard(store, pages)
         records = sorted(pages.values(), key=lambda e: (e.kind, e.slug))
         chunks = self.chunks(len(rows))
-        self.total = len(records) + len(chunks) + 3
+        self.total = len(records) + len(chunks) + 4
         if self.progress is not None:
             self.progress(0, self.total, "")
         self.copy_assets()
         counts = self.counts()
         for number, (start, end) in enumerate(chunks, 1):
             self.leaderboard_page(number, rows[start:end], len(rows), len(chunks), counts)
+        self.downloads([_download_row(row) for row in rows])
         self.search([row.model for row in rows])
         self.compare()
         self.ontology()
         self.sparql()
+        self.what_changed()
         self.records(records, workers)
         # What each data file names, for the next build to rebuild what a changed file touches.
         prefix = f"{base}graph/data/"
         data_graphs = [g for g in self.sources or () if g.startswith(prefix)]
         mentions = graph_mentions(store, pages, data_graphs) if data_graphs else {}
         order = [(row.model.iri, row.score) for row in rows]
-        self.finish(State(self.settings, self.sources, pages, order, mentions, self.files))
+        self.finish(State(self.settings, self.sources, pages, order, mentions, self.files, self.releases_key()))
         return self.report
 
     def finish(self, state: State) -> None:
@@ -500,6 +529,69 @@ class _Site:
         examples = [(e, f"{self.base_iri}sparql#query={quote(e.query, safe='')}") for e in load_examples()]
         self.render("site_sparql.html", "sparql.html", examples=examples)
 
+    def downloads(self, rows: list[dict[str, Any]]) -> None:
+        """The leaderboard's table of every model as ``leaderboard.csv`` and ``leaderboard.json``, in its order.
+
+        The same columns in both (:data:`DOWNLOAD_COLUMNS`): the JSON has a score as a number
+        (``null`` without one) and lists where the CSV joins values with ``"; "``. One model a
+        line, so that two versions compare line by line. These are data files, not pages: they
+        grow with the graph (about 0.5 KB a model) and are the one exception to the page budget.
+        """
+        text = io.StringIO()
+        writer = csv.writer(text)  # RFC 4180: quoted where needed, CRLF line ends
+        writer.writerow(DOWNLOAD_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_cell(row[column]) for column in DOWNLOAD_COLUMNS])
+        self.write("leaderboard.csv", text.getvalue())
+        lines = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows)
+        self.write("leaderboard.json", f"[\n{lines}\n]\n" if rows else "[]\n")
+
+    def releases_key(self) -> str:
+        """What the What changed page says depends on (its links aside): the releases, by version and checksum."""
+        manifests = self.releases.list() if self.releases is not None else []
+        return hashlib.sha256(" ".join(f"{m.version}:{m.sha256}" for m in manifests).encode()).hexdigest()
+
+    def what_changed(self) -> None:
+        """``what-changed.html``: each release against the one before it, newest first, entity by entity, in words.
+
+        The diffs are :mod:`mokg.feeds`' (the same entries as the change feeds), over the newest
+        :data:`~mokg.feeds.FEED_RELEASES` releases; once :data:`CHANGED_ENTITIES` entities are
+        listed, older releases are named with a link to their diff on the service, not compared.
+        Each pair is compared with releases opened for it alone (:class:`~mokg.releases.Releases`
+        keeps every store it opened): memory holds two releases, not all of them.
+        """
+        manifests, folder = (self.releases.list(), self.releases.folder) if self.releases else ([], Path())
+        created: dict[str, ReleaseManifest] = {m.version: m for m in manifests}
+        sections: list[dict[str, object]] = []
+        listed = 0
+        for old, new in release_pairs(manifests, FEED_RELEASES):
+            section: dict[str, object] = {
+                "release": new,
+                "previous": old,
+                "created": created[new].created.date().isoformat(),
+                "diff_url": f"{self.base_iri}release/{old}/diff/{new}",
+                "compared": listed < CHANGED_ENTITIES,
+            }
+            if section["compared"]:
+                entries = diff_entries(*diff_versions(Releases(folder), self.store, old, new, self.base_iri))
+                shown = entries[: CHANGED_ENTITIES - listed]
+                listed += len(shown)
+                pages = self.data.pages
+                section["total"] = len(entries)
+                section["entries"] = [
+                    (e, pages[e.entity].path if e.entity in pages else "", e.sentences[:CHANGED_SENTENCES])
+                    for e in shown
+                ]
+            sections.append(section)
+        self.render(
+            "site_what_changed.html",
+            "what-changed.html",
+            sections=sections,
+            first=manifests[0].version if manifests else "",
+            releases=len(manifests),
+            more=max(0, len(manifests) - 1 - FEED_RELEASES),
+        )
+
     def records(self, records: list[Entity], workers: int | None) -> None:
         """Render the record pages, in ``workers`` forked processes when there are many."""
         count = workers or (len(os.sched_getaffinity(0)) if len(records) >= PARALLEL_FROM else 1)
@@ -537,6 +629,9 @@ class _Site:
         if entity.kind == "model":
             lineage = lineage_svg(entity, data.lineage, data.datasets.get(entity.iri, []), data.pages)
         root = "../"
+        timeline_of = None
+        if self.versions and entity.kind in HISTORY_KINDS:
+            timeline_of = timeline(history(self.versions, entity.iri, self.base_iri))
         page = self.env.get_template("site_record.html").render(
             kind=entity.kind,
             record=document,
@@ -554,6 +649,8 @@ class _Site:
             bibtex=citation,
             related=[(h, items[:RELATED_LIMIT], len(items)) for h, items in data.related.get(entity.iri, [])],
             endpoint=f"{self.base_iri}sparql",
+            timeline=timeline_of,
+            history_url=f"{url}/history",
         )
         if lineage:
             figure = self.env.get_template("site_lineage.html").render(svg=lineage, entity=entity, root=root)
@@ -583,6 +680,9 @@ class _Site:
             return "an entity with a page was added or removed"
         if any((e.kind, e.slug) != (state.entities[e.iri].kind, state.entities[e.iri].slug) for e in now.values()):
             return "the address of a page changed"
+        kept = _read_downloads(self.out / "leaderboard.json")
+        if kept is None or kept.keys() != {iri for iri, _ in state.order}:
+            return "the leaderboard downloads are missing or not the state's"
         pages = state.entities | now
         renamed = {iri for iri, e in now.items() if e.label != state.entities[iri].label}
         mentions = {g: v for g, v in state.mentions.items() if g not in changed}
@@ -616,19 +716,27 @@ class _Site:
         listed = {iri for n in redo for iri in order[slice(*chunks[n - 1])]}
         fresh = {row.model.iri: row for row in leaderboard(store, pages, only=listed)} if listed else {}
         records = sorted((pages[iri] for iri in affected), key=lambda e: (e.kind, e.slug))
-        self.total = len(records) + len(redo)
+        releases = self.releases_key()
+        if releases != state.releases:
+            return "a release was made: every record's history changed"
+        changed_releases = "what-changed.html" not in self.files
+        self.total = len(records) + len(redo) + changed_releases
         if self.progress is not None:
             self.progress(0, self.total, "")
         counts = self.counts()
         for number in redo:
             start, end = chunks[number - 1]
             self.leaderboard_page(number, [fresh[iri] for iri in order[start:end]], len(order), len(chunks), counts)
+        self.downloads([_download_row(fresh[iri]) if iri in fresh else kept[iri] for iri in order])
         self.search([pages[iri] for iri in order])
+        if changed_releases:  # its links are to pages whose addresses did not change (else: a full build)
+            self.what_changed()
         self.records(records, workers)
         for path, (_digest, size) in sorted(self.files.items()):  # the pages left as they were
             if path.endswith(".html") and path not in self.rendered:
                 self.report.count(path, size)
-        self.finish(State(self.settings, self.sources, pages, [(i, score[i]) for i in order], mentions, self.files))
+        order_scores = [(i, score[i]) for i in order]
+        self.finish(State(self.settings, self.sources, pages, order_scores, mentions, self.files, releases))
         return self.report
 
 
@@ -702,6 +810,40 @@ def _compare_entry(row: LeaderRow) -> dict[str, object]:
     }
 
 
+def _download_row(row: LeaderRow) -> dict[str, Any]:
+    """A model's row of the leaderboard downloads: what its row of the table shows."""
+    values: list[Any] = [
+        row.model.label,
+        row.model.iri,
+        row.score,
+        ROMAN.get(row.mof_class, str(row.mof_class)),
+        row.osaid,
+        [o.label for o in row.orgs],
+        [lic.slug for lic in row.licences],
+        row.licence_status,
+        row.categories,
+        *(row.statuses[key].label for key, _, _ in GROUPS),
+    ]
+    return dict(zip(DOWNLOAD_COLUMNS, values, strict=True))
+
+
+def _csv_cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return "" if value is None else str(value)
+
+
+def _read_downloads(path: Path) -> dict[str, dict[str, Any]] | None:
+    """The rows of the ``leaderboard.json`` a build left, by model IRI; ``None`` when it cannot be read."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        return {row["id"]: row for row in rows}
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
 def build(
     store: Store,
     out: Path,
@@ -713,6 +855,7 @@ def build(
     page_size: int = DEFAULT_PAGE_SIZE,
     sources: Mapping[str, str] | None = None,
     workers: int | None = None,
+    releases: Releases | None = None,
 ) -> BuildReport:
     """Build the static site of the graph in ``store`` into the folder ``out``.
 
@@ -727,12 +870,16 @@ def build(
     sources that differ only in data files, only the pages that depend on those files are
     rendered again; otherwise ``out`` is emptied and everything is built. ``workers`` is the
     number of processes rendering record pages (default: one per core for large graphs).
+
+    ``releases`` are the graph's releases (``Releases(root / "data" / "releases")``), from which
+    the What changed page compares each release with the one before it; without them the page
+    says that there is no release.
     """
     started = time.monotonic()
     accessed = accessed or data_date(store)
 
     def site() -> _Site:
-        return _Site(store, out, base_iri, context, progress, accessed, page_size, sources)
+        return _Site(store, out, base_iri, context, progress, accessed, page_size, sources, releases)
 
     outcome: BuildReport | str = "no earlier build with its sources"
     state = State.load(out / MARKER) if sources and (out / MARKER).is_file() else None

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from mokg.citation import UnknownRecord, cite, negotiate_format
 from mokg.citation import render as render_citation
 from mokg.formats import CITATION_FORMATS, HTML, JSON_LD, RECORD_FORMATS, SPDX_JSON, Format, serialize
+from mokg.history import HISTORY_KINDS, history, timeline
 from mokg.records import (
     KINDS,
     RecordModel,
@@ -98,6 +99,11 @@ def record(request: Request, kind: str, name: str, release: str | None = None) -
                 schema_org=schema_org(document, kind),
                 release=release,
                 living=iri if release else None,
+                # The living model's badges, shown beside their embed snippets (docs/badges.md).
+                badge_preview=f"{path}/badge.svg" if kind == "model" and not release else None,
+                # What changed in the record from release to release (mokg.history), with the full history's link.
+                timeline=None if release or kind not in HISTORY_KINDS else timeline(history(app.versions(), iri, base)),
+                history_url=f"{path}/history",
             )
         body = render(triples, media, iri, app.context, context_url)
         return Response(body, media_type=media.media_type, headers=headers)
