@@ -237,7 +237,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from mokg.exporters import exporter
     from mokg.exporters.base import to_yaml
 
-    exported = exporter(args.format)(_reading_store(args), args.slug, _settings(args).base_iri)
+    if args.as_said and args.format != "mot":
+        raise ConfigError("--as-said is for mot: an Index export already gives the Index's own grades")
+    options = {"as_said": True} if args.as_said else {}
+    exported = exporter(args.format)(_reading_store(args), args.slug, _settings(args).base_iri, **options)
     text = to_yaml(exported.document)
     if args.output is None:
         sys.stdout.write(text)
@@ -465,6 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
         "format", choices=sorted(EXPORTERS), help="mot (a Model Openness Tool model file), osai (an Index entry)"
     )
     export.add_argument("slug", help="the model, as in its record's address model/SLUG")
+    export.add_argument(
+        "--as-said",
+        action="store_true",
+        help="mot only: the components as the Tool's own file gave them (its claims), not mokg's record",
+    )
     export.add_argument(
         "--output",
         type=Path,

@@ -219,6 +219,34 @@ def test_a_model_the_tool_shares_with_a_curated_record_lands_on_it_again(store, 
     assert not any(path.startswith("models/") for path in again.files)
 
 
+def test_as_the_tool_said_it_every_bundled_file_round_trips(store, before_mot, bundled_files, tmp_path):
+    """Every model of the Tool's bundled import, exported as the Tool said it, imports to the bundled files again.
+
+    The models the Tool's import merged into another record included: their export as the
+    Tool's file had it (its claims) gives back the claims, the source match and the components
+    the import completed, triple for triple.
+    """
+    written = {f.relative: f.path for f in bundled_files if f.importer == "mot"}
+    slugs = sorted(Path(p).stem for p in written if p.startswith("claims/"))
+    assert len(slugs) == 185
+    exports = [export_mot.export(store, slug, BASE, as_said=True) for slug in slugs]
+    claimed = {
+        row["m"].value.rsplit("/", 1)[-1]: int(row["c"].value)
+        for row in store.query(
+            f"SELECT ?m ?c WHERE {{ ?x <{MOKG}aboutModel> ?m ; <{MOKG}claimedMOFClass> ?c ; "
+            f"<http://www.w3.org/ns/prov#wasQuotedFrom> <{BASE}source/model-openness-tool> }}"
+        )
+    }
+    graded = {slug: mot.evaluate(e.document["release"]).mof_class for slug, e in zip(slugs, exports, strict=True)}
+    assert graded == {slug: claimed.get(slug, 0) for slug in slugs}, "graded as the Tool's file was"
+    again = mot.read(write_exports(exports, tmp_path), ImportContext(before_mot, BASE))
+    assert again.problems == []
+    after = triples_of(again)
+    assert set(after) == set(written)
+    before = {path: file_triples(written[path]) for path in after}
+    assert differences(before, after, sorted(after)) == {}
+
+
 # --- what is exported, and from where ------------------------------------------------------------------------
 
 
@@ -451,3 +479,14 @@ def test_cli_writes_a_file_or_the_sources_file_in_a_folder(tmp_path, capsys):
 def test_cli_fails_on_an_unknown_slug(capsys):
     assert main(["export", "mot", "no-such-model", "--root", str(TINY_ROOT)]) == 2
     assert "no model 'no-such-model' in mokg" in capsys.readouterr().err
+
+
+def test_cli_writes_the_file_as_the_tool_said_it(capsys):
+    """DBRX Instruct: mokg's record corrects the Tool's repository; as the Tool said it, the file names none it knew."""
+    assert main(["export", "mot", "dbrx-instruct", "--as-said"]) == 0
+    said = yaml.safe_load(capsys.readouterr().out)["release"]
+    assert main(["export", "mot", "dbrx-instruct"]) == 0
+    corrected = yaml.safe_load(capsys.readouterr().out)["release"]
+    assert said["huggingface"] == "" and corrected["huggingface"] == "https://huggingface.co/databricks/dbrx-instruct"
+    assert main(["export", "osai", "olmo-7b", "--as-said"]) == 2
+    assert "--as-said is for mot" in capsys.readouterr().err

@@ -102,6 +102,7 @@ COMPONENT_NAMES: dict[str, str] = {type_local: name for name, (type_local, _) in
 #: The Tool's sources of a licence (``ComponentStatus.origin``), by the words the importer's claims use for them.
 ORIGINS: dict[str, str] = {words: origin for origin, words in mot.ORIGIN_WORD.items()}
 _GLOBALS = ("distribution", "code", "data", "document")
+_HUB = "https://huggingface.co/"
 #: What the importer's claims call the component's paths (component_path, license_path).
 _PATHS = {"component": "component_path", "licence text": "license_path"}
 
@@ -223,11 +224,38 @@ def _producer(facts: ModelFacts, described: re.Match[str] | None) -> str:
     return creator.label
 
 
+def _hugging_face(facts: ModelFacts, matched: Claim | None, as_said: bool) -> str:
+    """The model's Hugging Face page; as the Tool said it, the page its file gave.
+
+    The record's own page is the file's when the file made the record or was matched by it. A
+    file matched otherwise named one the graph did not know as this model's
+    (DBRX Instruct's named DeepSeek's repository, which mokg corrected): the record's own page
+    would match it another way. What such a file named survives only where its import put it,
+    on the components it filled (their location); else it is left out.
+    """
+    own = facts.hugging_face or ""
+    if not as_said or matched is None or matched.method in ("MatchByHuggingFaceId", "MatchNew"):
+        return own
+    pages = sorted({c.location for c in facts.components if c.location and c.location.startswith(_HUB)} - {own})
+    return pages[0] if pages else ""
+
+
 def _architecture(value: str | None) -> str:
     """The schema's word for an architecture: the same up to case, else "other"; "" when none is recorded."""
     if not value:
         return ""
     return next((word for word in ARCHITECTURES if word.lower() == value.strip().lower()), "other")
+
+
+def _said_entries(facts: ModelFacts) -> dict[str, _Entry]:
+    """What the Tool's own file said of each component it lists, read back from its claims alone."""
+    entries: dict[str, _Entry] = {}
+    for claim in facts.claims.get(mot.SOURCE_SLUG, ()):
+        if claim.component_type in COMPONENT_NAMES:
+            said = _said(claim)
+            claimed = licence_text(claim.claimed, "mot") if claim.claimed else None
+            entries[COMPONENT_NAMES[claim.component_type]] = said or _Entry(claimed, "component")
+    return entries
 
 
 def _entries(facts: ModelFacts, broader: Mapping[str, str]) -> dict[str, _Entry]:
@@ -287,15 +315,18 @@ def _blocks(entries: Mapping[str, _Entry]) -> tuple[dict[str, dict[str, str]], l
     return licenses, components
 
 
-def release(facts: ModelFacts, broader: Mapping[str, str] | None = None) -> dict[str, Any]:
+def release(facts: ModelFacts, broader: Mapping[str, str] | None = None, *, as_said: bool = False) -> dict[str, Any]:
     """The model as a Tool ``release``: its metadata, global licences and the components it includes.
 
     ``facts`` must hold the Tool's claims (``read_models(…, sources=["model-openness-tool"])``);
     ``broader`` maps component types to broader ones (:func:`mokg.exporters.base.broader_types`).
     The name is the Tool's for the model (its import's ``mokg:sourceEntry``), else the label:
     the Tool keys its models by name, so a pull request must keep it.
+
+    With ``as_said``, the components are what the Tool's file said (its claims), not mokg's
+    record: the file the Tool has, to compare with the correction or to check the round trip.
     """
-    entries = _entries(facts, broader or {})
+    entries = _said_entries(facts) if as_said else _entries(facts, broader or {})
     licenses, components = _blocks(entries)
     if "distribution" not in licenses and mot.WEIGHTS not in entries and facts.licensing.absence is None:
         # Without weights, the Tool's distribution licence is what the importer makes the model's licence.
@@ -317,16 +348,19 @@ def release(facts: ModelFacts, broader: Mapping[str, str] | None = None) -> dict
         "producer": _producer(facts, described),
         "contact": "",
         "repository": facts.homepage or "",
-        "huggingface": facts.hugging_face or "",
+        "huggingface": _hugging_face(facts, matched, as_said),
         "components": components,
     }
     return fields
 
 
-def export(store: Store, slug: str, base_iri: str) -> Export:
-    """The Tool's model file for ``model/{slug}``: ``framework`` and ``release`` (UnknownRecord if no such model)."""
+def export(store: Store, slug: str, base_iri: str, *, as_said: bool = False) -> Export:
+    """The Tool's model file for ``model/{slug}``: ``framework`` and ``release`` (UnknownRecord if no such model).
+
+    ``as_said``: the components as the Tool's own file gave them (:func:`release`).
+    """
     facts = read_model(store, slug, base_iri, [mot.SOURCE_SLUG])
-    exported = release(facts, broader_types(store))
+    exported = release(facts, broader_types(store), as_said=as_said)
     document = {"framework": dict(FRAMEWORK), "release": exported}
     return Export(document, file_name(facts, mot.SOURCE_SLUG, exported["name"], ".yml"))
 
