@@ -90,3 +90,7 @@ def test_the_history_as_json(versions):
         f for f in document["facts"] if f["object"] == "<http://spdx.org/licenses/MIT>" and "#weights" in f["subject"]
     )
     assert mit["spans"] == [{"from": "1.1", "until": None}] and mit["statedIn"].endswith("/models/mistral-7b")
+
+
+def test_without_a_release_there_is_no_timeline(versions):
+    assert timeline(history(versions[-1:], MISTRAL, BASE)) == []

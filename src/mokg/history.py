@@ -25,11 +25,13 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from mokg.diffs import HEADLINE, Change, Diff, EntityChanges, labels_of, sentences
+from mokg.releases import ReleaseManifest
 from mokg.store import Store
 from mokg.vocab import MOKG, PREFIXES
 
 __all__ = [
     "HISTORY_KINDS",
+    "TIMELINE_QUADS",
     "Fact",
     "History",
     "Version",
@@ -37,6 +39,7 @@ __all__ = [
     "history_triples",
     "labels",
     "record_facts",
+    "shows_timeline",
     "timeline",
     "to_json",
 ]
@@ -45,6 +48,15 @@ _PROV, _RDF, _XSD = PREFIXES["prov"], PREFIXES["rdf"], PREFIXES["xsd"]
 
 #: The kinds of record that have a history (``/{kind}/{slug}/history``): what changes from release to release.
 HISTORY_KINDS = ("model", "dataset", "license")
+#: Quads of all releases together up to which a record page shows its timeline: a history reads every
+#: release in memory (each release's store, about 160 bytes a quad). Past it (a million models: 65 M
+#: quads a release), a record page links its history instead of loading every release to show it.
+TIMELINE_QUADS = 10_000_000
+
+
+def shows_timeline(manifests: Sequence[ReleaseManifest]) -> bool:
+    """Whether a record page embeds its timeline: the releases, all read, stay within :data:`TIMELINE_QUADS`."""
+    return sum(m.quads for m in manifests) <= TIMELINE_QUADS
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,9 @@ def labels(found: History) -> dict[str, str]:
 
 
 def timeline(found: History) -> list[tuple[Version, list[str]]]:
-    """Each version that changed the record, with its changes in words (oldest first)."""
+    """Each version that changed the record, with its changes in words (oldest first); none without a release."""
+    if len(found.versions) < 2:  # the living graph alone: nothing to tell from release to release
+        return []
     named = labels(found)
     return [(v, sentences(step, named)) for v, step in zip(found.versions, found.steps, strict=True) if step.changes]
 

@@ -79,3 +79,16 @@ def test_the_record_page_shows_the_timeline(client):
     assert "Release 1.1" in text and "Zephyr-7B-beta is now recorded as merged from LLaMA 7B." in text
     assert 'href="/model/zephyr-7b-beta/history"' in section
     assert json.loads(client.get("/model/zephyr-7b-beta.jsonld").text)["id"].endswith("zephyr-7b-beta")
+
+
+def test_past_the_bound_a_record_page_links_its_history_instead_of_reading_every_release(two_releases, monkeypatch):
+    """A million models' releases are 65 M quads each: a record page must not load them all to show a timeline."""
+    from mokg import history
+
+    monkeypatch.setattr(history, "TIMELINE_QUADS", 1)
+    with TestClient(create_app(Settings(root=two_releases))) as client:
+        page = client.get("/model/zephyr-7b-beta", headers={"accept": "text/html"}).text
+        section = page[page.index('id="history-title"') :].split("</section>", 1)[0]
+        assert "too large to read for every page" in section and "Release 1.1" not in section
+        assert 'href="/model/zephyr-7b-beta/history"' in section
+        assert client.get("/model/zephyr-7b-beta/history?format=json").status_code == 200

@@ -52,7 +52,7 @@ from mokg.diffs import LATEST, diff_versions
 from mokg.errors import MokgError
 from mokg.feeds import FEED_RELEASES, diff_entries, release_pairs
 from mokg.formats import CITATION_FORMATS, HTML, LABELS, RECORD_FORMATS
-from mokg.history import HISTORY_KINDS, Version, history, timeline
+from mokg.history import HISTORY_KINDS, Version, history, shows_timeline, timeline
 from mokg.records import framed, record_triples, schema_org
 from mokg.releases import ReleaseManifest, Releases, release_dataset_iri
 from mokg.site.data import (
@@ -317,10 +317,16 @@ class _Site:
         # The versions records' histories span (mokg.history): every release, in its verified store, and
         # the graph built; read now, before the workers that render records are forked.
         manifests = releases.list() if releases is not None else []
-        self.versions = [
-            Version(m.version, m.created, releases.store(m.version), release_dataset_iri(base_iri, m.version))
-            for m in manifests
-        ] + ([Version(LATEST, None, store)] if manifests else [])
+        self.histories = bool(manifests)  # record pages link their history on the service
+        self.versions = (
+            [
+                Version(m.version, m.created, releases.store(m.version), release_dataset_iri(base_iri, m.version))
+                for m in manifests
+            ]
+            + [Version(LATEST, None, store)]
+            if manifests and shows_timeline(manifests)
+            else []
+        )
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -629,8 +635,9 @@ class _Site:
         if entity.kind == "model":
             lineage = lineage_svg(entity, data.lineage, data.datasets.get(entity.iri, []), data.pages)
         root = "../"
-        timeline_of = None
-        if self.versions and entity.kind in HISTORY_KINDS:
+        has_history = self.histories and entity.kind in HISTORY_KINDS
+        timeline_of = None  # past TIMELINE_QUADS, the page links the history without reading every release
+        if has_history and self.versions:
             timeline_of = timeline(history(self.versions, entity.iri, self.base_iri))
         page = self.env.get_template("site_record.html").render(
             kind=entity.kind,
@@ -650,7 +657,7 @@ class _Site:
             related=[(h, items[:RELATED_LIMIT], len(items)) for h, items in data.related.get(entity.iri, [])],
             endpoint=f"{self.base_iri}sparql",
             timeline=timeline_of,
-            history_url=f"{url}/history",
+            history_url=f"{url}/history" if has_history else None,
         )
         if lineage:
             figure = self.env.get_template("site_lineage.html").render(svg=lineage, entity=entity, root=root)

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from mokg.citation import UnknownRecord, cite, negotiate_format
 from mokg.citation import render as render_citation
 from mokg.formats import CITATION_FORMATS, HTML, JSON_LD, RECORD_FORMATS, SPDX_JSON, Format, serialize
-from mokg.history import HISTORY_KINDS, history, timeline
+from mokg.history import HISTORY_KINDS, history, shows_timeline, timeline
 from mokg.records import (
     KINDS,
     RecordModel,
@@ -88,6 +88,7 @@ def record(request: Request, kind: str, name: str, release: str | None = None) -
         context_url = f"{base}context.jsonld"
         if media == HTML:
             document = framed(triples, iri, app.context, context_url)
+            embedded_timeline = not release and kind in HISTORY_KINDS and shows_timeline(app.releases.list())
             return page(
                 "record.html",
                 headers=headers,
@@ -102,8 +103,8 @@ def record(request: Request, kind: str, name: str, release: str | None = None) -
                 # The living model's badges, shown beside their embed snippets (docs/badges.md).
                 badge_preview=f"{path}/badge.svg" if kind == "model" and not release else None,
                 # What changed in the record from release to release (mokg.history), with the full history's link.
-                timeline=None if release or kind not in HISTORY_KINDS else timeline(history(app.versions(), iri, base)),
-                history_url=f"{path}/history",
+                timeline=timeline(history(app.versions(), iri, base)) if embedded_timeline else None,
+                history_url=f"{path}/history" if not release and kind in HISTORY_KINDS else None,
             )
         body = render(triples, media, iri, app.context, context_url)
         return Response(body, media_type=media.media_type, headers=headers)
