@@ -27,7 +27,7 @@ from mokg.graph import LOAD_LOG, cache_folder, cached_store, load_graph, loaded_
 from mokg.importers import IMPORTERS
 from mokg.loader import RELEASES, discover
 from mokg.store import QueryResult, Store
-from mokg.vocab import PREFIXES
+from mokg.vocab import PREFIXES, curie
 
 if TYPE_CHECKING:
     from mokg.validation import Report
@@ -110,10 +110,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def _short(term: object) -> str:
     """A term as a person reads it in a table: prefixed names, plain literal values."""
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace) :]}"
-        return term.value
+        return curie(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     return "" if term is None else str(term)

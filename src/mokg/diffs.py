@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from mokg.releases import Releases
 from mokg.snapshot import write_snapshot
 from mokg.store import Store
-from mokg.vocab import DERIVATION_WORDS, MOKG, PREFIXES
+from mokg.vocab import DERIVATION_WORDS, MOKG, PREFIXES, curie
 
 __all__ = [
     "HEADLINE",
@@ -341,13 +341,7 @@ def labels_of(diff: Diff, stores: Iterable[Store]) -> dict[str, str]:
 def _name(term: ox.Term, labels: dict[str, str]) -> str:
     if isinstance(term, ox.Literal):
         return term.value
-    value = term.value
-    if value in labels:
-        return labels[value]
-    for prefix, namespace in PREFIXES.items():
-        if value.startswith(namespace):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return value
+    return labels[term.value] if term.value in labels else curie(term.value)
 
 
 def sentences(entity: EntityChanges, labels: dict[str, str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
-__all__ = ["DERIVATION_WORDS", "DERIVED_GRAPHS", "MOKG", "PREFIXES", "VOID", "Namespace"]
+__all__ = ["DERIVATION_WORDS", "DERIVED_GRAPHS", "MOKG", "PREFIXES", "VOID", "Namespace", "curie"]
 
 
 class Namespace(str):
@@ -38,6 +38,15 @@ PREFIXES: dict[str, str] = {
     "spdx": "http://spdx.org/licenses/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
+
+
+def curie(iri: str) -> str:
+    """``iri`` as a prefixed name of :data:`PREFIXES` (``mokg:Model``), else as it is: how people read a term."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
 
 #: Path, under the base IRI, of every graph of derived facts (one per rule, see mokg.rules).
 DERIVED_GRAPHS = "graph/derived/"

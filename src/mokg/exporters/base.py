@@ -26,7 +26,7 @@ import yaml
 from mokg.citation import UnknownRecord
 from mokg.records import resolve
 from mokg.store import Store
-from mokg.vocab import PREFIXES
+from mokg.vocab import PREFIXES, curie
 
 __all__ = [
     "ABSENCES",
@@ -207,18 +207,11 @@ def model_iri(store: Store, slug: str, base_iri: str) -> str:
 _Properties = dict[str, dict[str, list[ox.NamedNode | ox.Literal | ox.BlankNode]]]
 
 
-def _curie(iri: str) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
-
-
 def _properties(store: Store, where: str) -> _Properties:
     """Every ``?s ?p ?o`` that ``where`` binds, as subject → predicate (prefixed) → objects, sorted."""
     found: _Properties = defaultdict(lambda: defaultdict(list))
     for row in store.query(f"SELECT ?s ?p ?o WHERE {{ {where} }}"):
-        found[row["s"].value][_curie(row["p"].value)].append(row["o"])
+        found[row["s"].value][curie(row["p"].value)].append(row["o"])
     for values in found.values():
         for objects in values.values():
             objects.sort(key=lambda term: (not (isinstance(term, ox.Literal) and term.language == "en"), str(term)))

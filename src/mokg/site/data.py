@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from mokg.records import KINDS
 from mokg.store import Store
-from mokg.vocab import MOKG, PREFIXES
+from mokg.vocab import MOKG, PREFIXES, curie
 
 __all__ = [
     "GROUPS",
@@ -306,7 +306,7 @@ def leaderboard(store: Store, pages: dict[str, Entity], only: Collection[str] | 
     lic_labels: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in store.query(restrict(_COMPONENT_LICENCES, "m", only)):
         lic = r["lic"].value
-        label = pages[lic].label if lic in pages else _value(r["statusLabel"]) or _short(lic)
+        label = pages[lic].label if lic in pages else _value(r["statusLabel"]) or curie(lic)
         lic_labels[r["m"].value][_local(r["type"].value)].add(label)
     for r in store.query(restrict("SELECT ?m ?a WHERE { ?m a mokg:Model ; mokg:derivedFrom ?a }", "m", only)):
         if r["m"].value in rows and r["a"].value in pages:
@@ -352,13 +352,6 @@ def _group_status(types: dict[str, str], members: list[str | tuple[str, ...]]) -
 def _spaced(name: str) -> str:
     out = "".join(f" {c.lower()}" if c.isupper() else c for c in name).strip()
     return out[:1].upper() + out[1:]
-
-
-def _short(iri: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
 
 
 def derivation_edges(store: Store, only: Collection[str] | None = None) -> list[tuple[str, str, str]]:
@@ -508,7 +501,7 @@ def ontology_terms(store: Store, base_iri: str) -> tuple[dict[str, str], list[tu
         f"SELECT ?p ?o WHERE {{ GRAPH ?g {{ ?ont a owl:Ontology ; ?p ?o }} {graphs} "
         "FILTER(isLiteral(?o) || ?p = owl:versionIRI) }"
     ):
-        meta.setdefault(_short(r["p"].value), r["o"].value)
+        meta.setdefault(curie(r["p"].value), r["o"].value)
     facts: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     query = f"""SELECT ?t ?p ?o WHERE {{ GRAPH ?g {{ ?t ?p ?o }} {graphs}
       FILTER(isIRI(?t) && STRSTARTS(STR(?t), "{M}"))
@@ -516,7 +509,7 @@ def ontology_terms(store: Store, base_iri: str) -> tuple[dict[str, str], list[tu
                     {", ".join(p for p, _ in _ALIGN)}))
       FILTER(!isBlank(?o)) }}"""
     for r in store.query(query):
-        facts[r["t"].value][_short(r["p"].value)].add(r["o"].value)
+        facts[r["t"].value][curie(r["p"].value)].add(r["o"].value)
 
     def term(iri: str) -> Term:
         f = facts[iri]
@@ -530,7 +523,7 @@ def ontology_terms(store: Store, base_iri: str) -> tuple[dict[str, str], list[tu
                 if o.startswith(M):
                     targets.append((f"mokg:{o.removeprefix(M)}", f"#{o.removeprefix(M)}", False))
                 else:
-                    targets.append((_short(o), o, True))
+                    targets.append((curie(o), o, True))
             if targets:
                 t.links.append((heading, targets))
         return t
