@@ -26,6 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mokg.identity import MODEL_NAMES, hugging_face_key, name_key, organization_words, word_key
+from mokg.openness import MOF_TYPES
 from mokg.store import Store
 from mokg.vocab import MOKG, PREFIXES
 
@@ -268,9 +269,8 @@ class ImportContext:
         so a record with pre-training data gets no second *Datasets*.
         """
         if self._mof_of is None:
-            rows = self.store.query("SELECT ?type ?mof WHERE { ?type skos:broader* ?mof . ?mof mokg:mofClass ?class }")
             self._mof_of = defaultdict(set)
-            for row in rows:
+            for row in self.store.query(MOF_TYPES):
                 self._mof_of[row["type"].value].add(row["mof"].value)
         by_artifact: dict[ox.NamedNode, list[ox.Triple]] = defaultdict(list)
         for triple in components:

@@ -107,6 +107,7 @@ import pyoxigraph as ox
 import yaml
 
 from mokg.importers.base import ImportContext, ImportResult, Match, Problem, match_record, normalize, slugify
+from mokg.importers.licensing import Licensing
 
 __all__ = ["HUB_LICENSES", "SOURCE_SLUG", "read"]
 
@@ -579,11 +580,12 @@ def _en(text: str) -> ox.Literal:
     return ox.Literal(text, language="en")
 
 
-def _licensed(node: str, licence: str) -> list[tuple[str, ox.NamedNode, ox.NamedNode | ox.Literal]]:
+def _licensed(node: str, licence: str) -> list[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]:
     """``dcterms:license``, or ``mokg:licenseStatus`` with the card's word when it named no licence (``unknown``)."""
-    if licence.startswith(_MOKG):
-        return [(node, _m("licenseStatus"), _iri(licence)), (node, _m("licenseStatement"), _en("unknown"))]
-    return [(node, LICENSE, _iri(licence))]
+    said = Licensing(_iri(licence))
+    if licence.startswith(_MOKG):  # a status (license: unknown): the card's word kept
+        said = Licensing(status=_iri(licence), statement="unknown")
+    return [(t.subject, t.predicate, t.object) for t in said.triples(_iri(node))]
 
 
 def _bool(value: bool) -> ox.Literal:
