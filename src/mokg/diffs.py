@@ -24,7 +24,7 @@ import heapq
 import tempfile
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -209,7 +209,7 @@ def diff_versions(
         created=(old_created, new_created),
         stores=(new_store, old_store),
     )
-    return diff, labels_of(diff, (new_store, old_store))
+    return diff, labels_of(diff.entities, (new_store, old_store))
 
 
 def gzip_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -299,10 +299,10 @@ def rdf_patch(diff: Diff) -> str:
     return "\n".join(rows) + "\n"
 
 
-def labels_of(diff: Diff, stores: Iterable[Store]) -> dict[str, str]:
-    """Names of every IRI a diff mentions (entities, subjects, objects, predicates): the newer snapshot's first."""
-    iris = {e.iri for e in diff.entities}
-    for entity in diff.entities:
+def labels_of(entities: Sequence[EntityChanges], stores: Iterable[Store]) -> dict[str, str]:
+    """Names of every IRI the changes mention (entities, subjects, objects, predicates): the newer snapshot's first."""
+    iris = {e.iri for e in entities}
+    for entity in entities:
         for change in entity.changes:
             for term in (change.triple.subject, change.triple.predicate, change.triple.object):
                 if isinstance(term, ox.NamedNode):

@@ -24,8 +24,8 @@ from datetime import datetime
 
 import pyoxigraph as ox
 
-from mokg.diffs import HEADLINE, Change, Diff, EntityChanges, labels_of, sentences
-from mokg.releases import ReleaseManifest
+from mokg.diffs import HEADLINE, LATEST, Change, EntityChanges, labels_of, sentences
+from mokg.releases import ReleaseManifest, Releases, release_dataset_iri
 from mokg.store import Store
 from mokg.vocab import MOKG, PREFIXES
 
@@ -42,6 +42,7 @@ __all__ = [
     "shows_timeline",
     "timeline",
     "to_json",
+    "versions",
 ]
 
 _PROV, _RDF, _XSD = PREFIXES["prov"], PREFIXES["rdf"], PREFIXES["xsd"]
@@ -52,6 +53,15 @@ HISTORY_KINDS = ("model", "dataset", "license")
 #: release in memory (each release's store, about 160 bytes a quad). Past it (a million models: 65 M
 #: quads a release), a record page links its history instead of loading every release to show it.
 TIMELINE_QUADS = 10_000_000
+
+
+def versions(releases: Releases, manifests: Sequence[ReleaseManifest], store: Store, base_iri: str) -> list[Version]:
+    """The versions a history spans: each release of ``manifests`` in its verified store, then the living ``store``."""
+    found = [
+        Version(m.version, m.created, releases.store(m.version), release_dataset_iri(base_iri, m.version))
+        for m in manifests
+    ]
+    return [*found, Version(LATEST, None, store)]
 
 
 def shows_timeline(manifests: Sequence[ReleaseManifest]) -> bool:
@@ -141,8 +151,7 @@ def history(versions: Sequence[Version], iri: str, base_iri: str) -> History:
 
 def labels(found: History) -> dict[str, str]:
     """Names of everything the history mentions, the newest version's first (:func:`mokg.diffs.labels_of`)."""
-    steps = Diff(found.versions[0].name, found.versions[-1].name, None, None, found.steps)
-    return labels_of(steps, [version.store for version in reversed(found.versions)])
+    return labels_of(found.steps, [version.store for version in reversed(found.versions)])
 
 
 def timeline(found: History) -> list[tuple[Version, list[str]]]:

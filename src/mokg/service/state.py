@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from mokg import statistics
+from mokg import history, statistics
 from mokg.config import Settings
 from mokg.diffs import LATEST, Diff, diff_versions, gzip_lines
 from mokg.graph import loaded_stats
@@ -40,7 +40,6 @@ from mokg.releases import (
     graph_stamp,
     make_dumps,
     read_store_dumps,
-    release_dataset_iri,
     void_description,
 )
 from mokg.service.cache import ResponseCache
@@ -159,12 +158,7 @@ class AppState:
 
     def versions(self) -> list[Version]:
         """Every release (oldest first, each in its verified store) and the living graph: what histories span."""
-        base = self.settings.base_iri
-        versions = [
-            Version(m.version, m.created, self.releases.store(m.version), release_dataset_iri(base, m.version))
-            for m in self.releases.list()
-        ]
-        return [*versions, Version(LATEST, None, self.store)]
+        return history.versions(self.releases, self.releases.list(), self.store, self.settings.base_iri)
 
     def pool_status(self) -> PoolStatus | None:
         """What the worker pool is doing, if it has been started."""

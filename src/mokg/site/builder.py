@@ -48,13 +48,13 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from mokg import __version__
 from mokg.citation import bibtex, cite
-from mokg.diffs import LATEST, diff_versions
+from mokg.diffs import diff_versions
 from mokg.errors import MokgError
 from mokg.feeds import FEED_RELEASES, diff_entries, release_pairs
 from mokg.formats import CITATION_FORMATS, HTML, LABELS, RECORD_FORMATS
-from mokg.history import HISTORY_KINDS, Version, history, shows_timeline, timeline
+from mokg.history import HISTORY_KINDS, history, shows_timeline, timeline, versions
 from mokg.records import framed, record_triples, schema_org
-from mokg.releases import ReleaseManifest, Releases, release_dataset_iri
+from mokg.releases import ReleaseManifest, Releases
 from mokg.site.data import (
     GROUPS,
     STATUS_LABEL,
@@ -319,13 +319,7 @@ class _Site:
         manifests = releases.list() if releases is not None else []
         self.histories = bool(manifests)  # record pages link their history on the service
         self.versions = (
-            [
-                Version(m.version, m.created, releases.store(m.version), release_dataset_iri(base_iri, m.version))
-                for m in manifests
-            ]
-            + [Version(LATEST, None, store)]
-            if manifests and shows_timeline(manifests)
-            else []
+            versions(releases, manifests, store, base_iri) if manifests and shows_timeline(manifests) else []
         )
 
     @property
