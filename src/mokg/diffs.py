@@ -21,12 +21,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import itertools
 import tempfile
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
@@ -140,16 +142,10 @@ def _merge(
 ) -> Iterator[tuple[bool, bytes, bytes]]:
     """(added, triple, graph) for each triple in one sequence only; both are sorted by triple."""
     tagged = heapq.merge(((t, 0, g) for t, g in old), ((t, 1, g) for t, g in new))
-    previous = None
-    for triple, side, graph in tagged:
-        if previous is not None and previous[0] == triple:
-            previous = None  # in both
-            continue
-        if previous is not None:
-            yield previous[1] == 1, previous[0], previous[2]
-        previous = (triple, side, graph)
-    if previous is not None:
-        yield previous[1] == 1, previous[0], previous[2]
+    for triple, copies in itertools.groupby(tagged, key=itemgetter(0)):
+        (first, *both) = copies
+        if not both:  # in one sequence only
+            yield first[1] == 1, triple, first[2]
 
 
 def compare(
@@ -173,7 +169,7 @@ def compare(
     about = _claims_about(changes, list(stores), base_iri)
     grouped: dict[str, EntityChanges] = {}
     for change in changes:
-        for entity in about.get(change.triple.subject.value, [_entity(change.triple.subject, base_iri)]):
+        for entity in about.get(change.triple.subject.value, [_entity(change.triple.subject)]):
             grouped.setdefault(entity, EntityChanges(entity)).changes.append(change)
     return Diff(names[0], names[1], created[0], created[1], [grouped[k] for k in sorted(grouped)])
 
@@ -223,7 +219,7 @@ def gzip_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield from (line + b"\n" for line in rest.split(b"\n") if line)
 
 
-def _entity(subject: ox.NamedNode | ox.BlankNode, base_iri: str) -> str:
+def _entity(subject: ox.NamedNode | ox.BlankNode) -> str:
     """The entity a subject belongs to: its IRI without the fragment (a component belongs to its model)."""
     return subject.value.split("#", 1)[0] if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
 
