@@ -26,6 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from mokg.lineage import RDF_TYPE
 from mokg.openness import ASSESSMENTS, MOF_TYPES, REQUIRED
 from mokg.store import Store
@@ -116,11 +118,6 @@ class _Model:
 def _node(model: str, kind: str, *parts: str) -> str:
     digest = hashlib.sha1(" ".join(parts).encode()).hexdigest()[:12]
     return f"<{model[1:-1]}#{kind}-{digest}>"
-
-
-def _literal(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{escaped}"@en'
 
 
 def source_differences(store: Store) -> Iterator[str]:
@@ -222,4 +219,4 @@ def _class_differences(
         node = _node(model_term, "class-difference", source, mof)
         yield f"{model_term} <{M}classDifference> {node} .\n{node} {RDF_TYPE} <{M}ClassDifference> .\n"
         yield f"{node} <{M}componentType> {mof} .\n{node} <{M}comparedWith> {claim} .\n"
-        yield f"{node} <{M}differenceReason> {_literal(reason)} .\n"
+        yield f"{node} <{M}differenceReason> {ox.Literal(reason, language='en')} .\n"
