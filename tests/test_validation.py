@@ -908,3 +908,33 @@ def test_the_engine_runs_over_a_remote_store(loaded_server, store):
     remote = validator.validate_store(RemoteStore.for_oxigraph(loaded_server.url))
     assert remote.findings
     assert remote.findings == validator.validate_store(store).findings
+
+
+def test_validate_store_checks_the_loaded_graph_where_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """`mokg validate --store S` validates the whole graph a load left in S where it is (a million
+    models' files, parsed again into memory, need more than 24 GB) and reports what validating the
+    files reports: the same findings, with their files and classes, the same verdict. Breaks if
+    the derived graphs in the store change a finding, or the store's findings lose their file."""
+    root = tmp_path / "root"
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copytree(TEST_DATA / "root" / "data", root / "data")
+    shutil.copytree(REPO / "data" / "licenses", root / "data" / "licenses")
+    for model in ("llama-7b", "alpaca-7b"):  # rule 5's fixture is a fine-tune of Alpaca 7B (of LLaMA 7B)
+        shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
+    for rule in (3, 5):
+        shutil.copy(fixture(rule, "bad"), root / "data" / "models")
+    store = tmp_path / "store"
+    assert main(["load", "--root", str(root), "--store", str(store)]) == 0
+    capsys.readouterr()
+    code, from_files, _ = run(capsys, "validate", "--root", str(root), "--format", "json")
+    assert run(capsys, "validate", "--root", str(root), "--store", str(store), "--format", "json")[:2] == (
+        code,
+        from_files,
+    )
+    results = json.loads(from_files)["results"]
+    assert code == 1 and {RULE_SHAPES[3], RULE_SHAPES[5]} <= {r["shape"] for r in results}
+    assert f"data/models/{fixture(3, 'bad').name}" in {r["source"] for r in results}
+    shutil.rmtree(root / "data")  # the store alone: the same findings, no file left to name
+    code, from_store, _ = run(capsys, "validate", "--root", str(root), "--store", str(store), "--format", "json")
+    assert code == 1 and json.loads(from_store)["results"] == [dict(r, source=None) for r in results]

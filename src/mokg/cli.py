@@ -176,11 +176,14 @@ def render_report_text(report: Report, base: str) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate the bundled graph or the given files; exit 1 on violations, 2 on unreadable input."""
-    from mokg.validation import check_files
+    """Validate the bundled graph, the given files, or a loaded store; exit 1 on violations, 2 on unreadable input."""
+    from mokg.validation import check_files, check_store
 
     settings = _settings(args)
-    report = check_files(settings, args.paths)
+    if settings.store and not args.paths:  # the store's whole graph, where it is
+        report = check_store(_reading_store(args), settings)
+    else:
+        report = check_files(settings, args.paths)
     if args.format == "json":
         sys.stdout.write(report.to_model().model_dump_json(indent=2) + "\n")
     elif args.format == "turtle":
@@ -444,7 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("stats", cmd_stats, "Print the number of triples (and derived ones), graphs and entities per class.")
 
     validate = command("validate", cmd_validate, "Check records against the SHACL shapes (exit 1 on violations).")
-    validate.add_argument("paths", nargs="*", type=Path, help="Turtle or JSON-LD files (default: the bundled graph)")
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="Turtle or JSON-LD files, checked in the context of the root's graph (default: the root's whole "
+        "graph; with --store, the whole graph the store holds, checked where it is)",
+    )
     validate.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="report format")
     validate.add_argument(
         "--fail-on",

@@ -44,6 +44,7 @@ __all__ = [
     "ValidationJob",
     "Validator",
     "check_files",
+    "check_store",
     "context_query",
     "result_triples",
     "typed_subjects",
@@ -280,23 +281,44 @@ def context_query(submission: Iterable[ox.Quad]) -> str:
     return _CONTEXT_QUERY % _iris(used)
 
 
-def _kinds(store: Store, nodes: set[Term]) -> dict[Term, str]:
-    """The mokg class of each node (its local name), for reports and for telling claims from facts.
+def _typed(store: Store, nodes: set[Term], graph: bool = False) -> ox.QuerySolutions | None:
+    """``?node ?class`` (and ``?g``, the graph saying so, with ``graph``) for each type of each node.
 
-    Blank nodes cannot be named in a query: when some are asked for, the classes of every blank
+    Blank nodes cannot be named in a query: when some are asked for, the types of every blank
     node are read (they are few: mokg's records are IRIs, blank ones come from submissions).
+    None when there is nothing to ask.
     """
     named = [node for node in nodes if isinstance(node, ox.NamedNode)]
     parts = [f"{{ VALUES ?node {{ {' '.join(map(str, named))} }} }}"] if named else []
     if any(isinstance(node, ox.BlankNode) for node in nodes):
         parts.append("{ ?node a ?class FILTER(isBlank(?node)) }")
     if not parts:
-        return {}
-    rows = store.query(
-        f"SELECT ?node ?class WHERE {{ {' UNION '.join(parts)} ?node a ?class "
-        f'FILTER(STRSTARTS(STR(?class), "{MOKG}")) }}'
-    )
-    return {row["node"]: row["class"].value.removeprefix(str(MOKG)) for row in rows}
+        return None
+    typed = "GRAPH ?g { ?node a ?class }" if graph else "?node a ?class"
+    return store.query(f"SELECT * WHERE {{ {' UNION '.join(parts)} {typed} }}")
+
+
+def _kinds(store: Store, nodes: set[Term]) -> dict[Term, str]:
+    """The mokg class of each node (its local name), for reports and for telling claims from facts."""
+    rows = _typed(store, nodes) or ()
+    return {
+        row["node"]: row["class"].value.removeprefix(str(MOKG)) for row in rows if row["class"].value.startswith(MOKG)
+    }
+
+
+def _sources(store: Store, nodes: set[Term], files: dict[str, str]) -> dict[str, str]:
+    """The file that describes each node, keyed as :attr:`Finding.focus` writes it.
+
+    That is the first of ``files`` (graph IRI → file, in the root's order) whose graph types the
+    node, as :func:`check_files` finds it.
+    """
+    order = {graph: index for index, graph in enumerate(files)}
+    first: dict[str, str] = {}
+    for row in _typed(store, nodes, graph=True) or ():
+        node, graph = _text(row["node"]), row["g"].value
+        if graph in order and (node not in first or order[graph] < order[first[node]]):
+            first[node] = graph
+    return {node: files[graph] for node, graph in first.items()}
 
 
 def _order(finding: Finding) -> tuple[str, ...]:
@@ -412,6 +434,24 @@ def check_files(settings: Settings, paths: Sequence[Path] = ()) -> Report:
     if not given:
         return validator.validate(quads, sources=sources)
     return validator.validate(quads, focus_nodes=typed_subjects(given_quads), with_dependents=True, sources=sources)
+
+
+def check_store(store: Store, settings: Settings) -> Report:
+    """Validate the whole graph a load left in ``store``, where it is, with the shapes loaded with it.
+
+    Nothing is copied out: :func:`check_files` parses every file again into Python quads and a
+    store in memory, which a million models do not fit in (24 GB were not enough); here the
+    engine's queries run over the store, as the load's own validation does. The derived graphs
+    are there too; the shapes target records and claims, and find what they find in the files
+    alone (tested). Literals are reported in the form the store keeps (``"4"`` for a written
+    ``"4.0"^^xsd:decimal``). Findings name the file of the root that describes their entity.
+    """
+    validator = Validator.from_quads(store.graphs_under(f"{settings.base_iri}graph/shapes/"))
+    report = validator.validate_in(store)
+    foci = {f.result.focus for f in report.findings if not isinstance(f.result.focus, ox.Literal)}
+    files = {f.graph.value: _display_path(f.path, settings.root) for f in discover(settings.root, settings.base_iri)}
+    sources = _sources(store, foci, files)
+    return Report(tuple(replace(f, source=sources.get(f.focus)) for f in report.findings))
 
 
 def _display_path(path: Path, root: Path) -> str:
