@@ -938,3 +938,32 @@ def test_validate_store_checks_the_loaded_graph_where_it_is(tmp_path: Path, caps
     shutil.rmtree(root / "data")  # the store alone: the same findings, no file left to name
     code, from_store, _ = run(capsys, "validate", "--root", str(root), "--store", str(store), "--format", "json")
     assert code == 1 and json.loads(from_store)["results"] == [dict(r, source=None) for r in results]
+
+
+def test_dependents_are_checked_where_a_change_can_reach_them(tmp_path: Path):
+    """Checking a changed base re-checks what derives from it with the constraints that read beyond a
+    record (its claims' rules walk the lineage), not with those that read its own triples, which
+    the change did not touch: a fine-tune of Alpaca 7B that names no developer (a Warning on its
+    own record) and whose claim exceeds what the base allows (rule 5). Checking Alpaca 7B reports
+    the rule-5 Violation and not the Warning; checking the fine-tune reports both, as the whole
+    graph does. Breaks if dependents lose a finding the change can cause, or get the others."""
+    root = tmp_path / "root"
+    for folder in ("ontology", "shapes"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copytree(REPO / "data" / "licenses", root / "data" / "licenses")
+    (root / "data" / "models").mkdir()
+    for model in ("llama-7b", "alpaca-7b"):
+        shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
+    fine_tune = root / "data" / "models" / "fine-tune.ttl"
+    fine_tune.write_text(fixture(5, "bad").read_text().replace("    dcterms:creator <org/hugging-face> ;\n", ""))
+    settings = Settings(root=root)
+    model, claim = f"{BASE}model/fixture-rule-5-bad", f"{BASE}claim/fixture-rule-5-bad"
+    whole = check_files(settings).findings
+    warning = [f for f in whole if f.focus == model and f.path == "http://purl.org/dc/terms/creator"]
+    rule_5 = [f for f in whole if f.focus == claim and f.shape == RULE_SHAPES[5]]
+    assert warning and rule_5, describe(Report(whole))
+    base = set(check_files(settings, [root / "data" / "models" / "alpaca-7b.ttl"]).findings)
+    assert set(rule_5) <= base and not set(warning) & base, describe(Report(tuple(base)))
+    itself = set(check_files(settings, [fine_tune]).findings)
+    assert set(warning + rule_5) <= itself
+    assert itself == {f for f in whole if f.focus in {model, claim, f"{model}#weights"}}

@@ -384,14 +384,17 @@ class Validator:
         (:func:`mokg.shacl.engine.written_forms`), when the data are at hand.
         """
         focus: list[Term] | None = None
+        dependents: list[Term] = []
         if focus_nodes is not None:
             focus = [ox.NamedNode(node) if isinstance(node, str) else node for node in focus_nodes]
             named = [node for node in focus if isinstance(node, ox.NamedNode)]
             if with_dependents and named:
                 rows = store.query(_DEPENDENTS_QUERY % " ".join(map(str, named)))
                 found = {term for row in rows for term in (row["model"], row["claim"]) if term is not None}
-                focus = sorted(set(focus) | found, key=str)
-        results = self._engine.validate(store, focus, sparql_only=sparql_only, written=written)
+                # A blank claim cannot be named in a query: it is checked as a changed node (all blank ones are).
+                dependents = sorted((t for t in found - set(focus) if isinstance(t, ox.NamedNode)), key=str)
+                focus = sorted(set(focus) | {t for t in found if isinstance(t, ox.BlankNode)}, key=str)
+        results = self._engine.validate(store, focus, dependents=dependents, sparql_only=sparql_only, written=written)
         kinds = _kinds(store, {r.focus for r in results if not isinstance(r.focus, ox.Literal)})
         findings = [Finding.of(r) for r in results]
         sources = sources or {}

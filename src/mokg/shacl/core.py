@@ -38,6 +38,10 @@ class CoreConstraint:
 
     component: ClassVar[ox.NamedNode]
     source: ClassVar[Term | None] = None  # sh:sourceConstraint: only SPARQL-based constraints have one
+    #: Whether a result depends only on the value node's own term and the focus node's own triples:
+    #: not for sh:class (the value's types) or the nested shapes (whatever they read). Incremental
+    #: validation skips these for dependents, whose own triples did not change (mokg.shacl.engine).
+    local: ClassVar[bool] = True
 
     def where(self, c: Compiler, shape: Shape, focus: Focus, this: str) -> Select:
         raise NotImplementedError
@@ -65,6 +69,7 @@ def _filter(c: Compiler, shape: Shape, focus: Focus, this: str, violates: Callab
 
 @dataclass(frozen=True)
 class ClassConstraint(CoreConstraint):
+    local = False
     cls: Term
     component = SH.ClassConstraintComponent
 
@@ -415,6 +420,7 @@ class LessThanConstraint(CoreConstraint):
 
 @dataclass(frozen=True)
 class NodeConstraint(CoreConstraint):
+    local = False
     nested: Shape = field(compare=False)
     component = SH.NodeConstraintComponent
 
@@ -434,6 +440,7 @@ class NodeConstraint(CoreConstraint):
 
 @dataclass(frozen=True)
 class NotConstraint(CoreConstraint):
+    local = False
     nested: Shape = field(compare=False)
     component = SH.NotConstraintComponent
 
@@ -453,6 +460,8 @@ class NotConstraint(CoreConstraint):
 @dataclass(frozen=True)
 class LogicalConstraint(CoreConstraint):
     """``sh:and``, ``sh:or``, ``sh:xone``: how many of the member shapes each value node conforms to."""
+
+    local = False
 
     parameter: ox.NamedNode
     shapes: tuple[Shape, ...] = field(compare=False)
@@ -502,6 +511,8 @@ class QualifiedConstraint(CoreConstraint):
     With ``sh:qualifiedValueShapesDisjoint``, a value node that also conforms to a sibling shape
     (the qualified value shape of another property shape of the same parent) does not count.
     """
+
+    local = False
 
     nested: Shape = field(compare=False)
     count: int

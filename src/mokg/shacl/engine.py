@@ -70,6 +70,22 @@ class _Plan:
     def is_sparql(self) -> bool:
         return isinstance(self.constraint, sparql.SparqlConstraint | sparql.ComponentConstraint)
 
+    @property
+    def local(self) -> bool:
+        """Whether a focus node's results depend only on the triples it is the subject of.
+
+        So for a local constraint (:attr:`mokg.shacl.core.CoreConstraint.local`) of a node shape or
+        of a property shape whose path is one predicate, on the focus nodes of class or node
+        targets (whether a node is the subject or object of some triple is not its own triple).
+        """
+        targets = self.top.targets
+        return (
+            self.counts is None
+            and getattr(self.constraint, "local", False)
+            and (self.shape.path is None or self.shape.path.is_predicate)
+            and not (targets.subjects_of or targets.objects_of)
+        )
+
     def result(self, row: ox.QuerySolution, names: Sequence[str], written: dict[ox.Literal, ox.Literal]) -> Result:
         """The result a solution stands for; ``written`` maps literals back to their form in the shapes or data."""
         bindings = {name: row[name] for name in names if row[name] is not None}
@@ -165,6 +181,7 @@ class Engine:
         store: Store,
         focus: Sequence[Term] | None = None,
         *,
+        dependents: Sequence[Term] = (),
         sparql_only: bool = False,
         written: dict[ox.Literal, ox.Literal] | None = None,
     ) -> list[Result]:
@@ -173,14 +190,20 @@ class Engine:
         ``focus`` restricts them to those focus nodes (incremental validation): IRIs and literals
         are written into each query; a blank node cannot be (a ``_:`` label in a query is a new
         variable), so when ``focus`` holds one, every blank focus node is validated and the
-        results are filtered here. ``sparql_only`` runs only the SPARQL-based constraints.
-        ``written`` (:func:`written_forms` of the data) gives literals back as the data wrote them.
+        results are filtered here. ``dependents`` (IRIs) are focus nodes too, whose own triples
+        did not change (models derived from a changed one): only the constraints that read
+        beyond a focus node's own triples are run for them (:attr:`_Plan.local`), since the
+        others' results on them cannot have changed. ``sparql_only`` runs only the SPARQL-based
+        constraints. ``written`` (:func:`written_forms` of the data) gives literals back as the
+        data wrote them.
         """
         written = self._written | (written or {})
         nodes: list[str] | None = None
+        changed: set[str] = set()
         blank = focus is not None and any(isinstance(node, ox.BlankNode) for node in focus)
         if focus is not None:
-            nodes = sorted({str(node) for node in focus if not isinstance(node, ox.BlankNode)})
+            changed = {str(node) for node in focus if not isinstance(node, ox.BlankNode)}
+            nodes = sorted(changed | {str(node) for node in dependents})
             if not nodes and not blank:
                 return []
         plans = [plan for plan in self._plans if plan.is_sparql or not sparql_only]
@@ -188,6 +211,8 @@ class Engine:
 
         def run(plan: _Plan) -> list[Result]:
             mine = targeted.get(plan.top, nodes)
+            if mine is not None and plan.local:
+                mine = [node for node in mine if node in changed]
             if mine is not None and not mine and not blank:
                 return []  # none of the given nodes is a focus node of this shape
             solutions = store.query(restrict(plan.query, mine, blank=blank))
