@@ -8,7 +8,7 @@ and times what a user waits for:
 - **load**: ``mokg load --root R --store S`` (asserted and derived facts, validation, statistics):
   wall time, CPU, peak memory, quads; **restart**: ``mokg serve --store S --no-load`` until
   ``/health`` answers; **query**: ``mokg query --store S`` (the CLI over an up-to-date store);
-- **validation**: ``mokg validate --store S --fail-on facts`` (the whole graph);
+- **validation**: ``mokg validate --store S --fail-on facts`` (the whole graph, checked in the store);
 - **site**: ``mokg site --store S`` (optional, ``--site``: long at 1M);
 - **records**: ``GET /model/…`` as JSON-LD, Turtle and HTML from ``mokg serve --workers 2`` for
   distinct models, first asked (cold) and asked again (kept), p50 and p99; ``/void`` and ``/stats``;

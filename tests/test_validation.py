@@ -944,9 +944,11 @@ def test_dependents_are_checked_where_a_change_can_reach_them(tmp_path: Path):
     """Checking a changed base re-checks what derives from it with the constraints that read beyond a
     record (its claims' rules walk the lineage), not with those that read its own triples, which
     the change did not touch: a fine-tune of Alpaca 7B that names no developer (a Warning on its
-    own record) and whose claim exceeds what the base allows (rule 5). Checking Alpaca 7B reports
-    the rule-5 Violation and not the Warning; checking the fine-tune reports both, as the whole
-    graph does. Breaks if dependents lose a finding the change can cause, or get the others."""
+    own record), states a licence status beside its licence (sh:xone of two property shapes: it
+    reads the record's own triples too) and whose claim exceeds what the base allows (rule 5).
+    Checking Alpaca 7B reports the rule-5 Violation and not the other two; checking the fine-tune
+    reports all three, as the whole graph does. Breaks if dependents lose a finding the change
+    can cause, or get the others."""
     root = tmp_path / "root"
     for folder in ("ontology", "shapes"):
         shutil.copytree(REPO / folder, root / folder)
@@ -955,13 +957,21 @@ def test_dependents_are_checked_where_a_change_can_reach_them(tmp_path: Path):
     for model in ("llama-7b", "alpaca-7b"):
         shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
     fine_tune = root / "data" / "models" / "fine-tune.ttl"
-    fine_tune.write_text(fixture(5, "bad").read_text().replace("    dcterms:creator <org/hugging-face> ;\n", ""))
+    text = fixture(5, "bad").read_text().replace("    dcterms:creator <org/hugging-face> ;\n", "")
+    fine_tune.write_text(
+        text.replace(
+            "    dcterms:license spdx:Apache-2.0 ;\n",
+            "    dcterms:license spdx:Apache-2.0 ; mokg:licenseStatus mokg:NoAssertion ;\n",
+            1,
+        )
+    )
     settings = Settings(root=root)
     model, claim = f"{BASE}model/fixture-rule-5-bad", f"{BASE}claim/fixture-rule-5-bad"
     whole = check_files(settings).findings
-    warning = [f for f in whole if f.focus == model and f.path == "http://purl.org/dc/terms/creator"]
+    own = ("http://purl.org/dc/terms/creator", f"{SHAPES}LicenseOrStatus")
+    warning = [f for f in whole if f.focus == model and (f.path in own or f.shape in own)]
     rule_5 = [f for f in whole if f.focus == claim and f.shape == RULE_SHAPES[5]]
-    assert warning and rule_5, describe(Report(whole))
+    assert len(warning) == 2 and rule_5, describe(Report(whole))
     base = set(check_files(settings, [root / "data" / "models" / "alpaca-7b.ttl"]).findings)
     assert set(rule_5) <= base and not set(warning) & base, describe(Report(tuple(base)))
     itself = set(check_files(settings, [fine_tune]).findings)

@@ -43,6 +43,11 @@ class CoreConstraint:
     #: validation skips these for dependents, whose own triples did not change (mokg.shacl.engine).
     local: ClassVar[bool] = True
 
+    @property
+    def nested_shapes(self) -> tuple[Shape, ...]:
+        """The shapes this constraint checks its value nodes against (sh:node, sh:not, sh:and/or/xone)."""
+        return ()
+
     def where(self, c: Compiler, shape: Shape, focus: Focus, this: str) -> Select:
         raise NotImplementedError
 
@@ -424,6 +429,10 @@ class NodeConstraint(CoreConstraint):
     nested: Shape = field(compare=False)
     component = SH.NodeConstraintComponent
 
+    @property
+    def nested_shapes(self) -> tuple[Shape, ...]:
+        return (self.nested,)
+
     def where(self, c: Compiler, shape: Shape, focus: Focus, this: str) -> Select:
         value = c.var()
         bad = c.nonconforming(self.nested, c.value_focus(shape, focus), value)
@@ -443,6 +452,10 @@ class NotConstraint(CoreConstraint):
     local = False
     nested: Shape = field(compare=False)
     component = SH.NotConstraintComponent
+
+    @property
+    def nested_shapes(self) -> tuple[Shape, ...]:
+        return (self.nested,)
 
     def where(self, c: Compiler, shape: Shape, focus: Focus, this: str) -> Select:
         value = c.var()
@@ -465,6 +478,10 @@ class LogicalConstraint(CoreConstraint):
 
     parameter: ox.NamedNode
     shapes: tuple[Shape, ...] = field(compare=False)
+
+    @property
+    def nested_shapes(self) -> tuple[Shape, ...]:
+        return self.shapes
 
     @property
     def component(self) -> ox.NamedNode:  # type: ignore[override]

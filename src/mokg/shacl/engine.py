@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import pyoxigraph as ox
 from mokg.errors import MokgError
 from mokg.shacl import sparql
 from mokg.shacl.compiler import Compiler, Focus, Select, restrict
-from mokg.shacl.graph import ShapesGraph, Term, describe
+from mokg.shacl.graph import RDF, RDFS, ShapesGraph, Term, describe
 from mokg.shacl.paths import Path
 from mokg.shacl.shapes import Constraint, Shape, read_shapes
 from mokg.store import Store, stored_forms
@@ -74,17 +75,10 @@ class _Plan:
     def local(self) -> bool:
         """Whether a focus node's results depend only on the triples it is the subject of.
 
-        So for a local constraint (:attr:`mokg.shacl.core.CoreConstraint.local`) of a node shape or
-        of a property shape whose path is one predicate, on the focus nodes of class or node
-        targets (whether a node is the subject or object of some triple is not its own triple).
+        So for a constraint that reads no further (:func:`_local`), on the focus nodes of class or
+        node targets (whether a node is the subject or object of some triple is not its own triple).
         """
-        targets = self.top.targets
-        return (
-            self.counts is None
-            and getattr(self.constraint, "local", False)
-            and (self.shape.path is None or self.shape.path.is_predicate)
-            and not (targets.subjects_of or targets.objects_of)
-        )
+        return self.counts is None and self.top.targets.intrinsic and _local(self.constraint, self.shape, frozenset())
 
     def result(self, row: ox.QuerySolution, names: Sequence[str], written: dict[ox.Literal, ox.Literal]) -> Result:
         """The result a solution stands for; ``written`` maps literals back to their form in the shapes or data."""
@@ -118,6 +112,37 @@ class _Plan:
         chosen = min(messages, key=lambda m: (m.language not in (None, "en"), m.value))
         known = self.constraint.parameters() | bindings
         return _TEMPLATE.sub(lambda m: known[m.group(1)].value if m.group(1) in known else m.group(0), chosen.value)
+
+
+def _local(constraint: Constraint, shape: Shape, seen: frozenset[Shape]) -> bool:
+    """Whether ``constraint`` of ``shape`` reads, for a focus node, only its own triples and its values' terms.
+
+    A local Core constraint (:attr:`mokg.shacl.core.CoreConstraint.local`) does, on a node shape
+    or a one-predicate path; a nested one (sh:node, sh:not, sh:and/or/xone) does on a node shape
+    when each of its shapes, checked on the focus node itself, does (:func:`_reads_own_triples`).
+    """
+    if getattr(constraint, "local", False):
+        return shape.path is None or shape.path.is_predicate
+    nested = getattr(constraint, "nested_shapes", ())
+    return shape.path is None and bool(nested) and all(_reads_own_triples(s, seen) for s in nested)
+
+
+def _reads_own_triples(shape: Shape, seen: frozenset[Shape]) -> bool:
+    """Whether ``shape``, checked on a node, reads only that node's own triples and its values' terms.
+
+    A property shape does when its path is one predicate and its constraints read only its value
+    nodes' terms (anything nested would read the value nodes' own triples); a node shape when each
+    of its constraints and property shapes does. A shape met again on the way is taken as reading further.
+    """
+    if shape in seen:
+        return False
+    seen = seen | {shape}
+    if shape.path is not None:
+        local = (getattr(c, "local", False) for c in shape.constraints)
+        return shape.path.is_predicate and not shape.properties and all(local)
+    return all(_local(c, shape, seen) for c in shape.constraints) and all(
+        _reads_own_triples(p, seen) for p in shape.properties
+    )
 
 
 def written_forms(terms: Iterable[Term]) -> dict[ox.Literal, ox.Literal]:
@@ -236,18 +261,29 @@ class Engine:
     def _targeted(store: Store, shapes: Iterable[Shape], nodes: list[str]) -> dict[Shape, list[str]]:
         """Which of ``nodes`` are focus nodes of each shape: each shape's queries get only those.
 
-        One query for all shapes; a model's dependents are models and claims, so the shapes of
-        other classes have nothing to check, and each list written into a query is shorter.
+        A model's dependents are models and claims, so the shapes of other classes have nothing
+        to check, and each list written into a query is shorter. The nodes' classes are read
+        once, and matched here against the shapes whose targets are :attr:`~Targets.intrinsic`
+        (a union of every shape's targets, each restricted to the nodes, cost half a second for
+        2,333 nodes at 10k models); one query finds the focus nodes of the others.
         """
         shapes = list(shapes)
-        if not shapes:  # no query: an empty group pattern would answer one empty row
-            return {}
+        found: dict[Shape, list[str]] = {shape: [] for shape in shapes}
+        classes: dict[str, set[str]] = defaultdict(set)
+        typed = f"?node {RDF.type}/{RDFS.subClassOf}* ?class"
+        for row in store.query(f"SELECT ?node ?class WHERE {{ VALUES ?node {{ {' '.join(nodes)} }} {typed} }}"):
+            classes[str(row["node"])].add(str(row["class"]))
+        for shape in shapes:
+            if shape.targets.intrinsic:
+                found[shape] = [node for node in nodes if shape.targets.include(node, classes[node])]
+        others = [shape for shape in shapes if not shape.targets.intrinsic]
+        if not others:  # no query: an empty group pattern would answer one empty row
+            return found
         c = Compiler()
         branches = " UNION ".join(
             f"{{ {restrict(shape.targets.focus(c).bind('?node'), nodes)} BIND({i} AS ?shape) }}"
-            for i, shape in enumerate(shapes)
+            for i, shape in enumerate(others)
         )
-        found: dict[Shape, list[str]] = {shape: [] for shape in shapes}
         for row in store.query(f"SELECT ?node ?shape WHERE {{ {branches} }}"):
-            found[shapes[int(row["shape"].value)]].append(str(row["node"]))
+            found[others[int(row["shape"].value)]].append(str(row["node"]))
         return found

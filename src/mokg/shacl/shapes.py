@@ -47,6 +47,22 @@ class Targets:
     def __bool__(self) -> bool:
         return bool(self.nodes or self.classes or self.subjects_of or self.objects_of)
 
+    @property
+    def intrinsic(self) -> bool:
+        """Whether being a focus node depends on the node alone.
+
+        That is, on the node itself (an IRI or blank target node) and its classes, not on triples
+        where it is the subject or object of a given predicate.
+        """
+        return not (self.subjects_of or self.objects_of or any(isinstance(n, ox.Literal) for n in self.nodes))
+
+    def include(self, node: str, classes: set[str]) -> bool:
+        """Whether ``node`` is a focus node, given its ``classes`` (its rdf:type/rdfs:subClassOf*).
+
+        Both in SPARQL syntax; for :attr:`intrinsic` targets only.
+        """
+        return node in {str(n) for n in self.nodes} or not classes.isdisjoint(str(c) for c in self.classes)
+
     def focus(self, c: Compiler) -> Focus:
         """The focus nodes, each once, restrictable to given nodes (:func:`mokg.shacl.compiler.restrict`)."""
 
