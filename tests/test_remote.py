@@ -7,6 +7,7 @@ must answer as the embedded store does (conftest's ``store`` fixture).
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import BASE, TINY_ROOT, OxigraphServer, free_port
+from conftest import BASE, REPO, TINY_ROOT, OxigraphServer, free_port
 
 from mokg.config import Settings
 from mokg.errors import ConfigError, LoadError, QueryError, StoreTimeout, StoreUnavailable
@@ -337,3 +338,19 @@ def test_the_settings_pick_the_server_kind():
     )
     assert virtuoso.credentials == ("mokg", "secret") and "secret" not in repr(settings)
     assert RemoteStore.for_url("http://127.0.0.1:8890", Settings(store_engine="virtuoso")).update_url is None
+
+
+def test_validate_store_checks_the_remote_graph_where_it_is(loaded_server: OxigraphServer, capsys):
+    """`mokg validate --store URL` validates the bundled graph that `mokg load` wrote to an Oxigraph
+    server where it is (tests/test_validation.py shows that the store, not the files, is read)
+    and gives what validating the files gives: the findings, with their files and classes, and
+    the verdict. Breaks if the remote store's answers (terms, the graphs that find each file)
+    are read differently from an embedded store's."""
+    from mokg.cli import main
+
+    code = main(["validate", "--root", str(REPO), "--format", "json"])
+    from_files = capsys.readouterr().out
+    assert main(["validate", "--root", str(REPO), "--store", loaded_server.url, "--format", "json"]) == code
+    from_server = capsys.readouterr().out
+    assert json.loads(from_server) == json.loads(from_files)
+    assert len(json.loads(from_server)["results"]) > 1000
