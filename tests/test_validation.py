@@ -977,3 +977,23 @@ def test_dependents_are_checked_where_a_change_can_reach_them(tmp_path: Path):
     itself = set(check_files(settings, [fine_tune]).findings)
     assert set(warning + rule_5) <= itself
     assert itself == {f for f in whole if f.focus in {model, claim, f"{model}#weights"}}
+
+
+def test_a_model_on_a_derivation_cycle_is_one_violation(tmp_path: Path):
+    """A model fine-tuned from itself, and three models each derived from the next (one merged from
+    both others, so it is on the cycle twice), give one Violation each; a fine-tune of one of
+    them, which is not on the cycle, gives none. Breaks if a cycle goes unseen, or a model on it
+    is reported once per way round."""
+    path = tmp_path / "cycles.ttl"
+    path.write_text(
+        "@prefix mokg: <https://w3id.org/mokg/ontology#> .\n"
+        "<model/cycle-self> a mokg:Model ; mokg:finetunedFrom <model/cycle-self> .\n"
+        "<model/cycle-a> a mokg:Model ; mokg:finetunedFrom <model/cycle-b> .\n"
+        "<model/cycle-b> a mokg:Model ; mokg:quantizedFrom <model/cycle-c> .\n"
+        "<model/cycle-c> a mokg:Model ; mokg:mergedFrom <model/cycle-a> , <model/cycle-b> .\n"
+        "<model/cycle-child> a mokg:Model ; mokg:finetunedFrom <model/cycle-a> .\n",
+        encoding="utf-8",
+    )
+    report = check_files(Settings(root=REPO), [path])
+    cycles = Counter(f.focus for f in violations(report) if "derived from itself" in f.message)
+    assert cycles == {f"{BASE}model/cycle-{name}": 1 for name in ("self", "a", "b", "c")}, describe(report)

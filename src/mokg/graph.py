@@ -110,8 +110,8 @@ def publish(store: Store, settings: Settings) -> list[SourceFile]:
     """
     if settings.store_engine == "virtuoso":
         raise ConfigError(
-            "mokg does not load onto Virtuoso: version 7.2.5 cannot evaluate one SHACL "
-            "shape's SPARQL (see docs/deploy.md): the graph's checks could not be recorded"
+            "mokg does not load onto Virtuoso: version 7.2.5 does not check the graph as the "
+            "embedded store does (see docs/deploy.md): the graph's checks could not be recorded"
         )
     files = discover(settings.root, settings.base_iri)
     with phase("parse and store"):
