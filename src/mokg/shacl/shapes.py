@@ -10,6 +10,7 @@ is built from it (:class:`~mokg.shacl.compiler.Compiler`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -61,7 +62,13 @@ class Targets:
 
         Both in SPARQL syntax; for :attr:`intrinsic` targets only.
         """
-        return node in {str(n) for n in self.nodes} or not classes.isdisjoint(str(c) for c in self.classes)
+        nodes, own = self._texts
+        return node in nodes or not classes.isdisjoint(own)
+
+    @functools.cached_property
+    def _texts(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The target nodes and classes in SPARQL syntax, written once (:meth:`include` runs per node)."""
+        return frozenset(str(n) for n in self.nodes), frozenset(str(c) for c in self.classes)
 
     def focus(self, c: Compiler) -> Focus:
         """The focus nodes, each once, restrictable to given nodes (:func:`mokg.shacl.compiler.restrict`)."""
