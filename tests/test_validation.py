@@ -910,18 +910,25 @@ def test_the_engine_runs_over_a_remote_store(loaded_server, store):
     assert remote.findings == validator.validate_store(store).findings
 
 
+def alpaca_root(tmp_path: Path) -> Path:
+    """A small root: mokg's ontology, shapes and licences, LLaMA 7B and Alpaca 7B (rule 5's fixture
+    is a fine-tune of Alpaca 7B), and room for more records in ``data/models``."""
+    root = tmp_path / "root"
+    for folder in ("ontology", "shapes", "data/licenses"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "data" / "models").mkdir()
+    for model in ("llama-7b", "alpaca-7b"):
+        shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
+    return root
+
+
 def test_validate_store_checks_the_loaded_graph_where_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     """`mokg validate --store S` validates the whole graph a load left in S where it is (a million
     models' files, parsed again into memory, need more than 24 GB) and reports what validating the
     files reports: the same findings, with their files and classes, the same verdict. Breaks if
     the derived graphs in the store change a finding, or the store's findings lose their file."""
-    root = tmp_path / "root"
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copytree(TEST_DATA / "root" / "data", root / "data")
-    shutil.copytree(REPO / "data" / "licenses", root / "data" / "licenses")
-    for model in ("llama-7b", "alpaca-7b"):  # rule 5's fixture is a fine-tune of Alpaca 7B (of LLaMA 7B)
-        shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
+    root = alpaca_root(tmp_path)
+    shutil.copytree(TEST_DATA / "root" / "data", root / "data", dirs_exist_ok=True)
     for rule in (3, 5):
         shutil.copy(fixture(rule, "bad"), root / "data" / "models")
     store = tmp_path / "store"
@@ -949,13 +956,7 @@ def test_dependents_are_checked_where_a_change_can_reach_them(tmp_path: Path):
     Checking Alpaca 7B reports the rule-5 Violation and not the other two; checking the fine-tune
     reports all three, as the whole graph does. Breaks if dependents lose a finding the change
     can cause, or get the others."""
-    root = tmp_path / "root"
-    for folder in ("ontology", "shapes"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copytree(REPO / "data" / "licenses", root / "data" / "licenses")
-    (root / "data" / "models").mkdir()
-    for model in ("llama-7b", "alpaca-7b"):
-        shutil.copy(REPO / "data" / "models" / f"{model}.ttl", root / "data" / "models")
+    root = alpaca_root(tmp_path)
     fine_tune = root / "data" / "models" / "fine-tune.ttl"
     text = fixture(5, "bad").read_text().replace("    dcterms:creator <org/hugging-face> ;\n", "")
     fine_tune.write_text(
