@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from mokg import history as histories
 from mokg.citation import UnknownRecord
 from mokg.diffs import LATEST, rdf_patch, sentences, to_json
-from mokg.formats import HTML, JSON_DOCUMENT, N_TRIPLES, RDF_PATCH, TURTLE, serialize
+from mokg.formats import HTML, JSON_DOCUMENT, N_TRIPLES, RDF_PATCH, TURTLE, Format, serialize
 from mokg.records import not_found_body, resolve
 from mokg.releases import validate_version
 from mokg.service.http import ErrorModel, choose, etag, not_modified, page, responses, state
@@ -35,6 +35,17 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 def _version(value: str) -> str:
     """A release version or ``latest``: anything else is a 400."""
     return value if value == LATEST else validate_version(value)
+
+
+def _other_formats(path: str, formats: tuple[Format, ...]) -> dict[str, object]:
+    """A page's links to itself in its other formats (``?format=``), and their names.
+
+    The template's ``alternates`` and ``labels_of_formats``.
+    """
+    return {
+        "alternates": [(f.media_type, f"{path}?format={f.names[0]}") for f in formats if f != HTML],
+        "labels_of_formats": {f.media_type: f.label for f in formats},
+    }
 
 
 @router.get(
@@ -79,8 +90,7 @@ async def diff(request: Request, old: str, new: str) -> Response:
         diff=found,
         labels=labels,
         sentences=sentences,
-        alternates=[(f.media_type, f"{path}?format={f.names[0]}") for f in DIFF_FORMATS if f != HTML],
-        labels_of_formats={f.media_type: f.label for f in DIFF_FORMATS},
+        **_other_formats(path, DIFF_FORMATS),
     )
 
 
@@ -126,8 +136,7 @@ async def history(request: Request, kind: str, name: str) -> Response:
         label=labels.get(iri, iri),
         labels=labels,
         sentences=sentences,
-        alternates=[(f.media_type, f"{path}?format={f.names[0]}") for f in HISTORY_FORMATS if f != HTML],
-        labels_of_formats={f.media_type: f.label for f in HISTORY_FORMATS},
+        **_other_formats(path, HISTORY_FORMATS),
     )
 
 
