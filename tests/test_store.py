@@ -177,3 +177,32 @@ def test_dump_nquads_writes_every_named_graph_and_nothing_else(with_default_grap
     assert {q for q in written if not isinstance(q.subject, ox.BlankNode)} == {
         q for q in named if not isinstance(q.subject, ox.BlankNode)
     }
+
+
+def test_triples_are_what_a_querys_default_graph_holds_by_pattern():
+    """What a record walks (mokg.records): every graph, as the union default graph of a query holds them."""
+    s, p, q = ox.NamedNode(f"{BASE}a"), ox.NamedNode(f"{BASE}p"), ox.NamedNode(f"{BASE}q")
+    one, two = ox.NamedNode(f"{BASE}graph/1"), ox.NamedNode(f"{BASE}graph/2")
+    store = EmbeddedStore()
+    store.replace([ox.Quad(s, p, s, one), ox.Quad(s, p, s, two), ox.Quad(s, q, s, one), ox.Quad(s, q, q)])
+    assert list(store.triples(s, p)) == [ox.Triple(s, p, s)] * 2  # once per graph, as the docstring says
+    assert set(store.triples(None, None, s)) == {ox.Triple(s, p, s), ox.Triple(s, q, s)}
+    assert list(store.triples(s, q, q)) == [ox.Triple(s, q, q)]  # the default graph's, which a query's union holds
+    assert store.query(f"ASK {{ {s} {q} {q} }}")
+
+
+def test_a_write_empties_the_memos():
+    """What readers keep of the store's content (record labels) never outlives a write, failed or not."""
+    store = tiny_store()
+    store.memo("labels")["x"] = 1
+    assert store.memo("labels") == {"x": 1} and store.memo("other") == {}
+    graph = ox.NamedNode(f"{BASE}graph/derived/test")
+    store.replace_graph(graph, [])
+    assert store.memo("labels") == {}
+    store.memo("labels")["x"] = 1
+    with pytest.raises(TypeError):
+        store.replace_graph(graph, [None])  # a write that fails half-way
+    assert store.memo("labels") == {}
+    store.memo("labels")["x"] = 1
+    store.replace(_load(TINY_ROOT))
+    assert store.memo("labels") == {}

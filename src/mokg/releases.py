@@ -486,7 +486,11 @@ class Releases:
 
     def store(self, version: str) -> EmbeddedStore:
         """The verified store of ``version`` (400 / 404 / 500 as :func:`open_release`)."""
-        manifest = self.manifest(version)
+        return self._verified(self.manifest(version))
+
+    def _verified(self, manifest: ReleaseManifest) -> EmbeddedStore:
+        """The store of the release ``manifest`` describes, its file checked unchanged since it was verified."""
+        version = manifest.version
         with self._lock:
             seen = self._stat(manifest)
             known = self._stores.get(version)
@@ -542,9 +546,9 @@ class Releases:
         """
         query = f"ASK {{ {ox.NamedNode(iri)} ?p ?o }}"
         found = []
-        for manifest in self.list():
+        for manifest in self.list():  # the listed manifests: not read again for every record
             try:
-                if bool(self.store(manifest.version).query(query)):
+                if bool(self._verified(manifest).query(query)):
                     found.append(manifest)
             except ReleaseCorrupted:
                 continue

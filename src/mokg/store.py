@@ -210,6 +210,7 @@ class EmbeddedStore(Store):
             raise ValueError("only an on-disk store can be opened read-only")
         self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path)) if path else ox.Store()
         self._lock = threading.Lock()
+        self._memos: dict[str, dict] = {}
 
     def snapshot(self, target: Path) -> None:
         """Copy the store to ``target`` (a folder that does not exist yet), for read-only readers in other processes.
@@ -234,7 +235,7 @@ class EmbeddedStore(Store):
             del self._store
 
     def replace(self, quads: Sequence[ox.Quad]) -> None:
-        with self._lock:
+        with self._writing():
             if self.journal is not None:
                 self.journal.invalidate()
             if self.path is None:
@@ -248,7 +249,11 @@ class EmbeddedStore(Store):
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
-        """Hold the store's lock for a write; a write that fails leaves the journal stale (it may hold part of it)."""
+        """Hold the store's lock for a write; a write that fails leaves the journal stale (it may hold part of it).
+
+        The memos (:meth:`memo`) are dropped once the write ends, failed or not: what a reader
+        kept while it ran is dropped with them.
+        """
         with self._lock:
             try:
                 yield
@@ -256,6 +261,30 @@ class EmbeddedStore(Store):
                 if self.journal is not None:
                     self.journal.invalidate()
                 raise
+            finally:
+                self._memos = {}
+
+    def memo(self, name: str) -> dict:
+        """A dictionary for what readers of the store's current content may keep (a cache), emptied by any write.
+
+        A reader that fills it while a write runs fills a dictionary the write's end discards,
+        so nothing read before a write is found after it.
+        """
+        return self._memos.setdefault(name, {})
+
+    def triples(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: ox.Term | None = None,  # the RDF name, as pyoxigraph calls it
+    ) -> Iterator[ox.Triple]:
+        """The triples that match a pattern (``None``: any) in any graph, by an index lookup, without SPARQL.
+
+        What the default graph of a query holds (the union of the graphs), but a triple in
+        several graphs comes once per graph. A lookup is a fraction of a query's fixed cost,
+        for readers that follow links one step at a time (:func:`mokg.records.record_triples`).
+        """
+        return (quad.triple for quad in self._store.quads_for_pattern(subject, predicate, object, None))
 
     def load(self, files: Sequence[SourceFile], base_iri: str) -> None:
         with self._writing():
