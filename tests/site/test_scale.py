@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
+import os
 import re
 import shutil
 import sys
@@ -30,6 +31,7 @@ from mokg.loader import discover
 from mokg.records import load_context
 from mokg.rules import run_rules
 from mokg.site import MARKER, PAGE_BUDGET, build, source_digests
+from mokg.site.builder import BATCH
 from mokg.site.lineage import LAYER_LIMIT
 from mokg.site.preview import serve
 from mokg.store import Store
@@ -246,9 +248,12 @@ def test_after_one_data_file_changes_an_incremental_build_equals_a_full_build(gr
     incremental = tmp_path / "incremental"
     shutil.copytree(site, incremental)
     counting = CountingStore(store)
-    report = build(counting, incremental, base_iri=BASE, context=context, page_size=PAGE, sources=sources)
+    forks: list[int] = []
+    os.register_at_fork(before=lambda: forks.append(1))  # stays registered: a harmless count for the session
+    report = build(counting, incremental, base_iri=BASE, context=context, page_size=PAGE, sources=sources, workers=2)
     assert report.mode == "incremental", report.reason
     assert 0 < report.rendered < report.pages / 5  # the 10 models of the file, what they name, their lineage
+    assert report.rendered <= BATCH and not forks  # one batch of pages: rendered here, no worker forked for it
     assert counting.count.value <= 60 + QUERIES_PER_PAGE * report.rendered
     assert "Aaa renamed model" in (incremental / "model" / f"{model.rsplit('/', 1)[-1]}.html").read_text()
 

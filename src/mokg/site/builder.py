@@ -109,6 +109,8 @@ NAME_LIMIT = 120
 RELATED_LIMIT = 100
 #: Below this many record pages one process renders them all: forking costs more than it gains.
 PARALLEL_FROM = 1000
+#: Record pages a worker process renders at a time.
+BATCH = 64
 #: What the state in :data:`MARKER` is: a build that finds another format builds everything.
 STATE_FORMAT = 2
 
@@ -593,15 +595,19 @@ class _Site:
         )
 
     def records(self, records: list[Entity], workers: int | None) -> None:
-        """Render the record pages, in ``workers`` forked processes when there are many."""
-        count = workers or (len(os.sched_getaffinity(0)) if len(records) >= PARALLEL_FROM else 1)
-        if count <= 1 or len(records) < 2:
+        """Render the record pages, in ``workers`` forked processes when there are many.
+
+        Never more processes than batches: the few pages of an incremental build are rendered
+        here, where forking two workers for them cost half a second (a quarter of the build).
+        """
+        batches = [records[i : i + BATCH] for i in range(0, len(records), BATCH)]
+        count = min(workers or (len(os.sched_getaffinity(0)) if len(records) >= PARALLEL_FROM else 1), len(batches))
+        if count <= 1:
             for entity in records:
                 self.record(entity)
             return
         global _FORKED
         _FORKED = self
-        batches = [records[i : i + 64] for i in range(0, len(records), 64)]
         with multiprocessing.get_context("fork").Pool(count, initializer=_reopen) as pool:
             for written in pool.imap(_render_batch, batches):
                 for path, digest, size in written:

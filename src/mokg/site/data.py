@@ -356,8 +356,11 @@ def _spaced(name: str) -> str:
 
 def derivation_edges(store: Store, only: Collection[str] | None = None) -> list[tuple[str, str, str]]:
     """Every derivation between models (from a model of ``only``): (derived model, kind, base model), sorted."""
-    values = " ".join(f"mokg:{p}" for p in DERIVATION_LABELS)
-    query = f"SELECT ?child ?p ?parent WHERE {{ VALUES ?p {{ {values} }} ?child ?p ?parent }}"
+    properties = [f"mokg:{p}" for p in DERIVATION_LABELS]
+    if only is None:
+        query = f"SELECT ?child ?p ?parent WHERE {{ VALUES ?p {{ {' '.join(properties)} }} ?child ?p ?parent }}"
+    else:  # each model's triples, filtered: the two VALUES joined looked every pair up, 6 times slower
+        query = f"SELECT ?child ?p ?parent WHERE {{ ?child ?p ?parent FILTER(?p IN ({', '.join(properties)})) }}"
     found = store.query(restrict(query, "child", only))
     return sorted({(r["child"].value, _local(r["p"].value), r["parent"].value) for r in found})
 
