@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader
 from mokg import badges
 from mokg.badges import SHOWS, Badge, BadgeFacts, UnknownBadge, make_badge, read_facts, render_svg, shields_endpoint
 from mokg.config import Settings
-from mokg.formats import LABELS
+from mokg.records import TEMPLATE_GLOBALS
 from mokg.store import EmbeddedStore, Store
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -369,7 +369,7 @@ def test_every_badge_is_a_valid_shields_endpoint(facts, cache_max_age: int):
 # --------------------------------------------------------------------------------------------
 
 TEMPLATES = Environment(loader=PackageLoader("mokg", "templates"), autoescape=True)
-TEMPLATES.globals["FORMAT_NAME"] = LABELS
+TEMPLATES.globals.update(TEMPLATE_GLOBALS)
 #: The row heading of each badge in the embed table, the start of each image's alternative text.
 LABEL_OF = {"mof": "MOF class", "osaid": "OSAID status", "score": "Openness score"}
 

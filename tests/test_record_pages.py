@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader
 import mokg
 from mokg import records
 from mokg.config import Settings
-from mokg.formats import LABELS
+from mokg.records import TEMPLATE_GLOBALS
 from mokg.store import Store
 
 STATIC = "/static"
@@ -175,7 +175,7 @@ class Rendered:
 
 
 TEMPLATES = Environment(loader=PackageLoader("mokg", "templates"), autoescape=True)
-TEMPLATES.globals["FORMAT_NAME"] = LABELS
+TEMPLATES.globals.update(TEMPLATE_GLOBALS)
 
 
 def alternates(kind: str, slug: str) -> list[tuple[str, str]]:

@@ -388,9 +388,10 @@ def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedSto
     context = records.load_context(REPO)
     document = records.framed(records.record_triples(with_disagreement, iri), iri, context, f"{BASE}context.jsonld")
     assert len(document["disagreements"]) == 1
+    environment = Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
+    environment.globals.update(records.TEMPLATE_GLOBALS)
     page = (
-        Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
-        .get_template("record.html")
+        environment.get_template("record.html")
         .render(kind="model", record=document, iri=iri, alternates=[], citations=[], schema_org={},
                 static="/static", version="test", release=None, living=None)
     )  # fmt: skip

@@ -27,7 +27,8 @@ from pydantic import BaseModel, Field
 
 from mokg import __version__
 from mokg.errors import MethodNotAllowed, MokgError, NotAcceptable, PayloadTooLarge
-from mokg.formats import LABELS, Format, negotiate
+from mokg.formats import Format, negotiate
+from mokg.records import TEMPLATE_GLOBALS
 from mokg.service.state import AppState
 from mokg.workers import client_key
 
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 TEMPLATES = Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
-TEMPLATES.globals["FORMAT_NAME"] = LABELS
+TEMPLATES.globals.update(TEMPLATE_GLOBALS)
 
 
 def state(request: Request) -> AppState:

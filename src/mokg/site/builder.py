@@ -51,9 +51,9 @@ from mokg.citation import bibtex, cite
 from mokg.diffs import diff_versions
 from mokg.errors import MokgError
 from mokg.feeds import FEED_RELEASES, diff_entries, release_pairs
-from mokg.formats import CITATION_FORMATS, HTML, LABELS, RECORD_FORMATS
+from mokg.formats import CITATION_FORMATS, HTML, RECORD_FORMATS
 from mokg.history import HISTORY_KINDS, history, shows_timeline, timeline, versions
-from mokg.records import framed, record_triples, schema_org
+from mokg.records import TEMPLATE_GLOBALS, framed, record_triples, schema_org
 from mokg.releases import ReleaseManifest, Releases
 from mokg.site.data import (
     GROUPS,
@@ -182,7 +182,7 @@ def _environment() -> Environment:
         autoescape=select_autoescape(default=True, default_for_string=True),
         keep_trailing_newline=True,
     )
-    environment.globals["FORMAT_NAME"] = LABELS
+    environment.globals.update(TEMPLATE_GLOBALS)
     return environment
 
 
