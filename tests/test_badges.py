@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader
 from mokg import badges
 from mokg.badges import SHOWS, Badge, BadgeFacts, UnknownBadge, make_badge, read_facts, render_svg, shields_endpoint
 from mokg.config import Settings
-from mokg.records import TEMPLATE_GLOBALS
+from mokg.record_page import TEMPLATE_GLOBALS
 from mokg.store import EmbeddedStore, Store
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -25,7 +25,7 @@ from jinja2 import Environment, PackageLoader
 import mokg
 from mokg import records
 from mokg.config import Settings
-from mokg.records import TEMPLATE_GLOBALS
+from mokg.record_page import TEMPLATE_GLOBALS
 from mokg.store import Store
 
 STATIC = "/static"

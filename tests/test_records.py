@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from mokg.config import Settings
 from mokg.formats import RECORD_FORMATS
 from mokg.loader import discover
-from mokg.records import _RECORD_QUERY, KINDS, RecordModel, record_index, record_triples
+from mokg.records import _RECORD_QUERY, KINDS, RecordModel, record_triples
 from mokg.rules import run_rules
 from mokg.service import create_app
 from mokg.store import EmbeddedStore
@@ -255,14 +255,3 @@ def test_a_record_shows_what_a_write_changed():
     base_file = ox.NamedNode(f"{BASE}graph/data/models/tiny-base")
     store.replace_graph(base_file, [ox.Quad(base, LABEL, ox.Literal("Renamed base"), base_file)])
     assert base_labels() == {"Renamed base"}
-
-
-def test_the_record_index_keeps_the_fullest_copy_of_each_node_and_compact_ids_by_local_name():
-    """What the record templates look linked nodes up in (it was a Jinja macro; the site's pages did not change)."""
-    small, full = {"id": "https://x/a"}, {"id": "https://x/a", "label": "A"}
-    first, second = {"id": "mokg:StatusOpen", "prefLabel": "open"}, {"id": "mokg:StatusOpen", "notation": "o"}
-    document = {"id": "https://x/m", "parts": [small, {"nested": [full, first]}], "status": second, "n": 3}
-    index = record_index(document)
-    assert index["https://x/a"] is full and index["https://x/m"] is document
-    assert index["mokg:StatusOpen"] is first and index["StatusOpen"] is first  # equals: the first met
-    assert set(index) == {"https://x/m", "https://x/a", "mokg:StatusOpen", "StatusOpen"}

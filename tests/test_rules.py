@@ -9,6 +9,7 @@ from conftest import BASE, REPO, TEST_DATA, bundled_with
 from mokg.config import Settings
 from mokg.loader import SourceFile, discover, graph_name
 from mokg.openness import _ebv
+from mokg.record_page import TEMPLATE_GLOBALS
 from mokg.rules import INHERITED_RESTRICTIONS, Rule, load_rules, run_rules, waves
 from mokg.store import EmbeddedStore
 from mokg.vocab import DERIVED_GRAPHS, MOKG
@@ -389,7 +390,7 @@ def test_model_record_and_page_show_disagreements(with_disagreement: EmbeddedSto
     document = records.framed(records.record_triples(with_disagreement, iri), iri, context, f"{BASE}context.jsonld")
     assert len(document["disagreements"]) == 1
     environment = Environment(loader=PackageLoader("mokg", "templates"), autoescape=select_autoescape())
-    environment.globals.update(records.TEMPLATE_GLOBALS)
+    environment.globals.update(TEMPLATE_GLOBALS)
     page = (
         environment.get_template("record.html")
         .render(kind="model", record=document, iri=iri, alternates=[], citations=[], schema_org={},

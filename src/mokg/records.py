@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pyld import jsonld
 
 from mokg.config import bundled_root
-from mokg.formats import HTML, JSON_LD, LABELS, RDF_XML, RECORD_FORMATS, Format, canonical, serialize, split_suffix
+from mokg.formats import HTML, JSON_LD, RDF_XML, RECORD_FORMATS, Format, canonical, serialize, split_suffix
 from mokg.jsonld import Unsupported, frame_record
 from mokg.store import EmbeddedStore, Store
 from mokg.vocab import MOKG, PREFIXES
@@ -32,7 +32,6 @@ __all__ = [
     "DATA_LICENSE",
     "FRAME_TERMS",
     "KINDS",
-    "TEMPLATE_GLOBALS",
     "Kind",
     "RecordModel",
     "RecordRequest",
@@ -42,7 +41,6 @@ __all__ = [
     "load_context",
     "not_found_body",
     "parse_record_name",
-    "record_index",
     "record_triples",
     "render",
     "resolve",
@@ -286,34 +284,6 @@ def _pyld_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]
     if term.language:
         literal["language"] = term.language
     return literal
-
-
-def record_index(document: object) -> dict[str, dict]:
-    """Every node of a framed record by its ``id``, the fullest copy of each (most keys; the first of equals).
-
-    A compact id (``mokg:StatusOpen``, ``sh:Violation``) is also kept by its local name, the
-    form a bare vocabulary value takes. What the record templates look linked nodes up in:
-    walked in Python, where the same walk as a Jinja macro took 15 % of a site page.
-    """
-    index: dict[str, dict] = {}
-    todo = [document]
-    while todo:
-        value = todo.pop()
-        if isinstance(value, dict):
-            node = value.get("id")
-            if isinstance(node, str):
-                keys = [node, node.split(":", 1)[1]] if ":" in node and not node.startswith("http") else [node]
-                for key in keys:
-                    if key not in index or len(value) > len(index[key]):
-                        index[key] = value
-            todo.extend(reversed(value.values()))
-        elif isinstance(value, list):
-            todo.extend(reversed(value))
-    return index
-
-
-#: What the record templates are given besides a record, in the service and the site alike.
-TEMPLATE_GLOBALS = {"FORMAT_NAME": LABELS, "record_index": record_index}
 
 
 def render(

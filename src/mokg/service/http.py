@@ -28,7 +28,7 @@ from pydantic import BaseModel, Field
 from mokg import __version__
 from mokg.errors import MethodNotAllowed, MokgError, NotAcceptable, PayloadTooLarge
 from mokg.formats import Format, negotiate
-from mokg.records import TEMPLATE_GLOBALS
+from mokg.record_page import TEMPLATE_GLOBALS
 from mokg.service.state import AppState
 from mokg.workers import client_key
 

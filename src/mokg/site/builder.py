@@ -53,7 +53,8 @@ from mokg.errors import MokgError
 from mokg.feeds import FEED_RELEASES, diff_entries, release_pairs
 from mokg.formats import CITATION_FORMATS, HTML, RECORD_FORMATS
 from mokg.history import HISTORY_KINDS, history, shows_timeline, timeline, versions
-from mokg.records import TEMPLATE_GLOBALS, framed, record_triples, schema_org
+from mokg.record_page import TEMPLATE_GLOBALS
+from mokg.records import framed, record_triples, schema_org
 from mokg.releases import ReleaseManifest, Releases
 from mokg.site.data import (
     GROUPS,
