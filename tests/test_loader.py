@@ -9,6 +9,7 @@ from conftest import BASE, TEST_DATA, TINY_ROOT
 
 from mokg.errors import LoadError
 from mokg.loader import SourceFile, discover, graph_name, load_files, parse_file
+from mokg.store import EmbeddedStore
 
 BAD = TEST_DATA / "bad"
 
@@ -79,3 +80,16 @@ def test_release_snapshots_are_not_loaded_as_data(tmp_path: Path):
     releases.mkdir()
     (releases / "1.0.0.json").write_text('{"version": "1.0.0"}')
     assert [f.path.name for f in discover(tmp_path / "root", BASE)] == ["mini.ttl", "tiny-base.ttl", "tiny-model.ttl"]
+
+
+def test_a_triple_term_is_refused_naming_the_file_and_statement(tmp_path: Path):
+    """RDF 1.2 triple terms parse, but a JSON-LD 1.1 record cannot hold one: refused at load, never a 500 later."""
+    path = BAD / "triple-term.ttl"
+    with pytest.raises(LoadError, match=r"model/quoted> <https://w3id.org/mokg/ontology#hasComponent> has a triple"):
+        parse_file(path, BASE, ox.NamedNode(f"{BASE}graph/x"))
+    shutil.copytree(TINY_ROOT, tmp_path / "root")
+    shutil.copy(path, tmp_path / "root" / "data" / "models" / "zz-quoted.ttl")
+    store = EmbeddedStore()
+    with pytest.raises(LoadError, match=r"zz-quoted\.ttl: .* triple term") as caught:
+        store.load(discover(tmp_path / "root", BASE), BASE)  # streamed, as `mokg load` reads Turtle
+    assert caught.value.path == str(tmp_path / "root" / "data" / "models" / "zz-quoted.ttl")

@@ -20,7 +20,7 @@ from mokg.records import _RECORD_QUERY, KINDS, RecordModel, record_triples
 from mokg.rules import run_rules
 from mokg.service import create_app
 from mokg.store import EmbeddedStore
-from mokg.vocab import PREFIXES
+from mokg.vocab import MOKG, PREFIXES
 
 SUFFIX = {f.media_type: f.suffix for f in RECORD_FORMATS}
 LABEL = ox.NamedNode(f"{PREFIXES['rdfs']}label")
@@ -255,3 +255,17 @@ def test_a_record_shows_what_a_write_changed():
     base_file = ox.NamedNode(f"{BASE}graph/data/models/tiny-base")
     store.replace_graph(base_file, [ox.Quad(base, LABEL, ox.Literal("Renamed base"), base_file)])
     assert base_labels() == {"Renamed base"}
+
+
+def test_a_walk_passes_over_literals_and_triple_terms_where_nodes_were_expected():
+    """A data file may link a literal or an RDF 1.2 triple term where a component or a step is expected: no error."""
+    store = EmbeddedStore()
+    store.load(discover(TINY_ROOT, BASE), BASE)
+    model = ox.NamedNode(f"{BASE}model/tiny-model")
+    odd = ox.Triple(model, LABEL, ox.Literal("said"))
+    graph = ox.NamedNode(f"{BASE}graph/test-odd-links")
+    links = [(MOKG.hasComponent, odd), (MOKG.hasComponent, ox.Literal("weights")), (MOKG.inheritsRestriction, odd)]
+    store.replace_graph(graph, [ox.Quad(model, p, o, graph) for p, o in links])
+    walked = record_triples(store, model.value)
+    assert set(walked) == set(store.query(_RECORD_QUERY.replace("$entity", str(model))))
+    assert ox.Triple(model, MOKG.hasComponent, odd) in walked

@@ -669,6 +669,13 @@ def test_service_reports_broken_turtle_with_its_line(client: TestClient):
     assert re.search(r"request body:5\b", response.json()["detail"]), response.json()
 
 
+def test_service_refuses_a_triple_term_with_its_statement(client: TestClient):
+    """An RDF 1.2 triple term parses but has no place in mokg's graph: 400 naming the statement, as at load."""
+    response = post(client, (TEST_DATA / "bad" / "triple-term.ttl").read_bytes())
+    assert response.status_code == 400
+    assert "model/quoted> <https://w3id.org/mokg/ontology#hasComponent> has a triple term" in response.json()["detail"]
+
+
 def test_service_refuses_a_body_that_describes_no_entity(client: TestClient):
     """A body without any rdf:type describes no record to check: 400, not an empty 'conforms'."""
     body = b'<model/untyped> <http://www.w3.org/2000/01/rdf-schema#label> "Untyped"@en .\n'

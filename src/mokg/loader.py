@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Triple, parse
 
 from mokg.errors import LoadError, PayloadTooLarge
 from mokg.formats import JSON_LD, N_TRIPLES, RDF_XML, TURTLE
@@ -125,9 +125,7 @@ def parse_bytes(
     check_rdf(data, rdf_format, max_depth=max_depth, name=name, untrusted=untrusted)
     try:
         triples = parse(data, format=rdf_format, base_iri=base_iri, without_named_graphs=True)
-        quads = [
-            Quad(t.subject, t.predicate, t.object, graph) for t in islice(triples, max_triples and max_triples + 1)
-        ]
+        quads = list(_rdf11(graph, islice(triples, max_triples and max_triples + 1), name))
     except SyntaxError as error:
         raise LoadError(error.msg, path=name, line=error.lineno, column=error.offset) from None
     except (OSError, ValueError) as error:
@@ -135,6 +133,21 @@ def parse_bytes(
     if max_triples is not None and len(quads) > max_triples:
         raise PayloadTooLarge(f"{name} has more than {max_triples} triples, the most accepted")
     return quads
+
+
+def _rdf11(graph: NamedNode, triples: Iterable[Triple], name: str | Path) -> Iterator[Quad]:
+    """``triples`` as quads of ``graph``; a triple term (RDF 1.2) is a :class:`LoadError`.
+
+    mokg's graph is RDF 1.1: a record is JSON-LD 1.1, which has no triple terms, and no page
+    or rule reads one. The parsers accept them, so they are refused here, naming the statement.
+    """
+    for t in triples:
+        if isinstance(t.object, Triple):
+            raise LoadError(
+                f"{t.subject} {t.predicate} has a triple term (RDF 1.2) as its object: mokg's data are RDF 1.1",
+                path=name,
+            )
+        yield Quad(t.subject, t.predicate, t.object, graph)
 
 
 def load_files(files: Sequence[SourceFile] | Iterable[SourceFile], base_iri: str) -> list[Quad]:
@@ -164,9 +177,8 @@ def read_quads(source: SourceFile, base_iri: str) -> Iterator[Quad]:
     rdf_format = FORMATS.get(source.path.suffix)
     if rdf_format not in _STREAMED:
         return iter(parse_file(source.path, base_iri, source.graph))
-    graph = source.graph
     triples = parse(path=source.path, format=rdf_format, base_iri=base_iri, rename_blank_nodes=True)
-    return (Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+    return _rdf11(source.graph, triples, source.path)
 
 
 def load_into(store: Store, files: Iterable[SourceFile], base_iri: str, *, journal: Journal | None = None) -> None:

@@ -181,11 +181,16 @@ _LABELS = tuple(
 _LABELS_KEPT = 50_000
 
 
+def _subject(term: ox.Term) -> bool:
+    """Whether ``term`` can be a subject: a literal or an RDF 1.2 triple term reached by a link has no triples."""
+    return isinstance(term, ox.NamedNode | ox.BlankNode)
+
+
 def _walk(store: EmbeddedStore, entity: ox.NamedNode) -> list[ox.Triple]:
     """:data:`_RECORD_QUERY`'s triples, found by index lookups: its UNION's nodes, their triples, then labels."""
 
     def objects(node: ox.Term, predicate: ox.NamedNode) -> list[ox.Term]:
-        return [] if isinstance(node, ox.Literal) else [t.object for t in store.triples(node, predicate)]
+        return [t.object for t in store.triples(node, predicate)] if _subject(node) else []
 
     def subjects(predicate: ox.NamedNode, node: ox.Term) -> list[ox.Term]:
         return [t.subject for t in store.triples(None, predicate, node)]
@@ -207,7 +212,7 @@ def _walk(store: EmbeddedStore, entity: ox.NamedNode) -> list[ox.Triple]:
     found: set[ox.Triple] = set()
     linked: set[ox.NamedNode] = set()
     for node in nodes:
-        if not isinstance(node, ox.Literal):
+        if _subject(node):
             for triple in store.triples(node):
                 found.add(triple)
                 if isinstance(triple.object, ox.NamedNode) and triple.predicate != _RDF_TYPE:
