@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 from mokg.config import Settings
 from mokg.formats import RECORD_FORMATS
 from mokg.loader import discover
-from mokg.records import _RECORD_QUERY, KINDS, RecordModel, record_triples
+from mokg.records import KINDS, RecordModel, record_query, record_triples
 from mokg.rules import run_rules
 from mokg.service import create_app
 from mokg.store import EmbeddedStore
@@ -222,7 +222,7 @@ def _walk_is_the_query(store: EmbeddedStore) -> int:
     """Every record of ``store``, walked (twice: labels first read, then kept) and constructed: the same triples."""
     entities = _entities(store)
     for iri in entities * 2:
-        constructed = set(store.query(_RECORD_QUERY.replace("$entity", f"<{iri}>")))
+        constructed = set(store.query(record_query(iri)))
         walked = record_triples(store, iri)
         assert len(walked) == len(set(walked)), iri
         assert set(walked) == constructed, iri
@@ -267,5 +267,5 @@ def test_a_walk_passes_over_literals_and_triple_terms_where_nodes_were_expected(
     links = [(MOKG.hasComponent, odd), (MOKG.hasComponent, ox.Literal("weights")), (MOKG.inheritsRestriction, odd)]
     store.replace_graph(graph, [ox.Quad(model, p, o, graph) for p, o in links])
     walked = record_triples(store, model.value)
-    assert set(walked) == set(store.query(_RECORD_QUERY.replace("$entity", str(model))))
+    assert set(walked) == set(store.query(record_query(model.value)))
     assert ox.Triple(model, MOKG.hasComponent, odd) in walked

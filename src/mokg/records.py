@@ -41,6 +41,7 @@ __all__ = [
     "load_context",
     "not_found_body",
     "parse_record_name",
+    "record_query",
     "record_triples",
     "render",
     "resolve",
@@ -157,8 +158,13 @@ WHERE {
 """
 
 
+def record_query(iri: str) -> str:
+    """:data:`_RECORD_QUERY` for the entity ``iri``: the definition of its record."""
+    return _RECORD_QUERY.replace("$entity", str(ox.NamedNode(iri)))
+
+
 def record_triples(store: Store, iri: str) -> list[ox.Triple]:
-    """The record of one entity: what :data:`_RECORD_QUERY` constructs, each triple once.
+    """The record of one entity: what :func:`record_query` constructs, each triple once.
 
     A remote store answers the query. The embedded store is walked link by link instead
     (:func:`_walk`), the labels of what records link to kept between records: a record
@@ -168,7 +174,7 @@ def record_triples(store: Store, iri: str) -> list[ox.Triple]:
     """
     if isinstance(store, EmbeddedStore):
         return _walk(store, ox.NamedNode(iri))
-    return list(set(store.query(_RECORD_QUERY.replace("$entity", str(ox.NamedNode(iri))))))
+    return list(set(store.query(record_query(iri))))
 
 
 _RDF_TYPE = ox.NamedNode(f"{PREFIXES['rdf']}type")
