@@ -13,7 +13,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import BASE, REPO, TINY_ROOT
 
+from mokg import releases
 from mokg.config import Settings
+from mokg.errors import MokgError
 from mokg.formats import GRAPH_FORMATS, Format
 from mokg.graph import publish
 from mokg.releases import (
@@ -277,6 +279,33 @@ def test_dumps_are_deterministic(store: EmbeddedStore, dumps: tuple[Path, list[D
     assert make_dumps(store, tmp_path / "again") == described
     store.snapshot(tmp_path / "on-disk")  # RocksDB, read in another order, its blank nodes stored again
     assert make_dumps(EmbeddedStore(tmp_path / "on-disk", read_only=True), tmp_path / "from-disk") == described
+
+
+def test_dumps_written_by_processes_are_the_same_bytes(
+    store: EmbeddedStore, dumps: tuple[Path, list[Dump]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A large graph's dumps are each written by a new Python process: the same files as threads write."""
+    folder, described = dumps
+    apart: list[str] = []
+    real = releases._write_dump_apart
+
+    def counted(folder: Path, work: Path, filename: str) -> tuple[str, int]:
+        apart.append(filename)
+        return real(folder, work, filename)
+
+    monkeypatch.setattr(releases, "_PROCESS_BYTES", 0)
+    monkeypatch.setattr(releases, "_write_dump_apart", counted)
+    assert make_dumps(store, tmp_path) == described
+    assert sorted(apart) == sorted(d.filename for d in described), "every file by a process of its own"
+    for dump in described:
+        assert (tmp_path / dump.filename).read_bytes() == (folder / dump.filename).read_bytes(), dump.filename
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(d.filename for d in described), "no temporary left"
+
+
+def test_a_dump_process_that_fails_says_why(tmp_path: Path):
+    """The process's error reaches the caller as a MokgError naming the file, not as a missing checksum."""
+    with pytest.raises(MokgError, match=r"^writing the dump mokg\.ttl failed: FileNotFoundError: No such file"):
+        releases._write_dump_apart(tmp_path, tmp_path / "missing", "mokg.ttl")
 
 
 def test_a_release_of_the_graph_is_its_nquads_dump(

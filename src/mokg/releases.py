@@ -42,6 +42,8 @@ import itertools
 import json
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import threading
 import zlib
@@ -647,6 +649,29 @@ class Dump:
         return cls(**values)  # type: ignore[arg-type]
 
 
+#: The dumps, in the order they are described: file name, RDF format, whether the named graphs
+#: are kept (written from the snapshot; else from its union graph), compression.
+_DUMP_FILES: tuple[tuple[str, Format, bool, Format | None], ...] = (
+    ("mokg.nq.gz", N_QUADS, True, GZIP),
+    ("mokg.nt.gz", N_TRIPLES, False, GZIP),
+    ("mokg.ttl", TURTLE, False, None),
+    ("mokg.jsonld", JSON_LD, True, None),
+)
+
+#: Snapshots at least this big have each dump written by a Python process of its own. Turtle and
+#: JSON-LD are written by pyoxigraph from statements parsed back into Python objects, which holds
+#: the interpreter for each statement: two threads take turns, two processes do not. Starting an
+#: interpreter costs about 0.4 s, more than two threads lose on a small graph.
+_PROCESS_BYTES = 64 << 20
+#: What such a process runs, given the folder, the work folder and the file name as arguments.
+_WRITE_DUMP = (
+    "import sys; from pathlib import Path; from mokg.releases import _write_dump; "
+    "print(*_write_dump(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]))"
+)
+#: The folder mokg is imported from, given to those processes.
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
 def make_dumps(store: Store, folder: Path) -> list[Dump]:
     """Write the living graph's dumps into ``folder`` and describe them.
 
@@ -659,31 +684,55 @@ def make_dumps(store: Store, folder: Path) -> list[Dump]:
     snapshot on disk (:func:`write_snapshot`), the union graph is read off it, each triple
     once (:func:`_write_union`), and each file is written from one of the two in blocks, its
     checksum and size computed as it is written (:class:`_Output`); Turtle and JSON-LD are
-    written by pyoxigraph from the statements parsed back one at a time. Temporary files, in
-    a hidden folder of ``folder``, take up to about twice the uncompressed N-Quads while the
-    dumps are made.
+    written by pyoxigraph from the statements parsed back one at a time. Two files are written
+    at a time; for a large graph (:data:`_PROCESS_BYTES`) each by a new Python process
+    (:func:`_write_dump_apart`). Temporary files, in a hidden folder of ``folder``, take up to
+    about twice the uncompressed N-Quads while the dumps are made.
     """
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".work-", dir=folder) as temporary:
-        nquads, ntriples = Path(temporary) / "mokg.nq", Path(temporary) / "mokg.nt"
-        quads = write_snapshot(store, nquads)
-        triples, _ = _write_union(nquads, ntriples)
-        turtle = partial(_reserialize, ntriples, N_TRIPLES, TURTLE, prefixes=PREFIXES)
-        files = [
-            ("mokg.nq.gz", N_QUADS, quads, True, GZIP, partial(_copy, nquads)),
-            ("mokg.nt.gz", N_TRIPLES, triples, False, GZIP, partial(_copy, ntriples)),
-            ("mokg.ttl", TURTLE, triples, False, None, turtle),
-            ("mokg.jsonld", JSON_LD, quads, True, None, partial(_reserialize, nquads, N_QUADS, JSON_LD)),
+        work = Path(temporary)
+        quads = write_snapshot(store, work / "mokg.nq")
+        triples, _ = _write_union(work / "mokg.nq", work / "mokg.nt")
+        write = _write_dump_apart if (work / "mokg.nq").stat().st_size >= _PROCESS_BYTES else _write_dump
+        names = [name for name, *_ in _DUMP_FILES][::-1]  # the longest (JSON-LD, Turtle) first
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            written = dict(zip(names, pool.map(partial(write, folder, work), names), strict=True))
+        return [
+            Dump(name, rdf_format, *written[name], quads if graphs else triples, graphs, compression)
+            for name, rdf_format, graphs, compression in _DUMP_FILES
         ]
 
-        def dump(file: tuple[str, Format, int, bool, Format | None, Callable[[BinaryIO], object]]) -> Dump:
-            filename, rdf_format, count, graphs, compression, write = file
-            digest, size = _write_file(folder / filename, write, gzip=compression is not None)
-            return Dump(filename, rdf_format, digest, size, count, graphs, compression)
 
-        # Two at a time: compressing and writing release the interpreter, so the files overlap.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            return list(pool.map(dump, files))
+def _write_dump(folder: Path, work: Path, filename: str) -> tuple[str, int]:
+    """Write the dump ``filename`` into ``folder`` from the snapshot and its union graph in ``work``: SHA-256, size."""
+    _, rdf_format, graphs, compression = next(entry for entry in _DUMP_FILES if entry[0] == filename)
+    source, source_format = (work / "mokg.nq", N_QUADS) if graphs else (work / "mokg.nt", N_TRIPLES)
+    if rdf_format is source_format:
+        write: Callable[[BinaryIO], object] = partial(_copy, source)
+    else:
+        prefixes = PREFIXES if rdf_format is TURTLE else None
+        write = partial(_reserialize, source, source_format, rdf_format, prefixes=prefixes)
+    return _write_file(folder / filename, write, gzip=compression is not None)
+
+
+def _write_dump_apart(folder: Path, work: Path, filename: str) -> tuple[str, int]:
+    """:func:`_write_dump` run by a new Python process (the calling thread waits without holding the interpreter).
+
+    A process started afresh by ``subprocess``: not forked (the caller may have other threads,
+    whose locks a fork would copy held: the service, the load's journal), nor started by
+    :mod:`multiprocessing`, which would import the caller's ``__main__`` again. It finds mokg
+    where this process found it.
+    """
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PACKAGE_PARENT), environment.get("PYTHONPATH")]))
+    command = [sys.executable, "-c", _WRITE_DUMP, str(folder), str(work), filename]
+    done = subprocess.run(command, capture_output=True, text=True, env=environment, check=False)
+    if done.returncode != 0:
+        error = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]  # the exception raised
+        raise MokgError(f"writing the dump {filename} failed: {error[0]}")
+    digest, size = done.stdout.split()
+    return digest, int(size)
 
 
 def _reserialize(
