@@ -1,4 +1,4 @@
-"""Shared by the service benchmarks: a real ``mokg serve`` on 127.0.0.1, started and stopped cleanly.
+"""Shared by the benchmarks: a real ``mokg serve`` on 127.0.0.1, started and stopped cleanly; the machine; CPU time.
 
 Not a benchmark itself. :class:`Service` starts ``.venv/bin/mokg serve --port P`` (the bundled
 graph, default settings plus the ``MOKG_*`` variables it is given) as a subprocess, waits for
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shlex
 import signal
 import socket
@@ -67,6 +68,12 @@ def _meminfo(field: str) -> int | None:
     except OSError:
         pass
     return None
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its waited-for children (worker processes included)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def command_line() -> str:

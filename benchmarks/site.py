@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from _service import cpu_seconds
 
 from mokg.graph import connect
 from mokg.loader import discover
@@ -47,11 +48,6 @@ def _peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, workers) / 1024
-
-
-def _cpu() -> float:
-    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _leaf_model(store: EmbeddedStore) -> tuple[str, str]:
@@ -88,12 +84,12 @@ def _full(store: Store, args: argparse.Namespace, context: dict, sources: dict[s
     """The full build, timed, and what it says of a million models."""
     if args.out.exists():
         shutil.rmtree(args.out)
-    cpu, started = _cpu(), time.monotonic()
+    cpu, started = cpu_seconds(), time.monotonic()
     report = build(
         store, args.out, base_iri=BASE, context=context, page_size=args.page_size, sources=sources,
         workers=args.workers,
     )  # fmt: skip
-    seconds, cpu = time.monotonic() - started, _cpu() - cpu
+    seconds, cpu = time.monotonic() - started, cpu_seconds() - cpu
     models = max(report.kinds.get("model", 0), 1)
     print(f"full build     {report.summary()}")
     print(f"  pages/s      {report.pages / seconds:.1f} ({1000 * cpu / report.pages:.1f} ms of CPU a page)")
